@@ -1,0 +1,47 @@
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace eb::cli {
+int input_error(const std::string& message) {
+  std::cerr << "encapbench: " << message << "\n";
+  return 2;
+}
+}  // namespace eb::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"encapbench: software NVGRE task offloads (checksum, LSOv2, RSS), measured"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(EB_VERSION) + " (" EB_GIT_COMMIT ")");
+  int exit_code = 0;
+  eb::cli::add_list(app, &exit_code);
+  eb::cli::add_corpus(app, &exit_code);
+  eb::cli::add_inspect(app, &exit_code);
+  eb::cli::add_offload(app, &exit_code);
+  eb::cli::add_checksum(app, &exit_code);
+  eb::cli::add_rss(app, &exit_code);
+  eb::cli::add_segment(app, &exit_code);
+  eb::cli::add_run(app, &exit_code);
+  eb::cli::add_profile(app, &exit_code);
+  eb::cli::add_report(app, &exit_code);
+  eb::cli::add_compare(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors: one line, exit 2 (CLI11's own codes are not ours).
+    std::cerr << "encapbench: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "encapbench: " << e.what() << "\n";
+    return 2;
+  }
+  std::fflush(stdout);
+  return exit_code;
+}

@@ -1,0 +1,19 @@
+#include "kernels/common/registry.h"
+
+#include "kernels/checksum/checksum.h"
+#include "kernels/limit/limit.h"
+#include "kernels/rss/toeplitz.h"
+#include "kernels/segment/segment.h"
+
+namespace eb {
+
+std::vector<const ImplInfo*> all_implementations() {
+  std::vector<const ImplInfo*> out;
+  for (const auto& r : checksum_impls()) out.push_back(&r.info);
+  for (const auto& r : toeplitz_impls()) out.push_back(&r.info);
+  for (const auto& r : segment_impls()) out.push_back(&r.info);
+  for (const auto& r : limit_impls()) out.push_back(&r.info);
+  return out;
+}
+
+}  // namespace eb

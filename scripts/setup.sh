@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs every Debian package encapbench needs (scripts/packages.txt) and configures + builds
+# the project in ./build (or $EB_BUILD_DIR). Idempotent; used by both README commands and CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pkgs=$(grep -v '^\s*#' scripts/packages.txt | grep -v '^\s*$' | tr '\n' ' ')
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing:$missing"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer no without a prompt.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections || true
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+build=${EB_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${EB_CMAKE_ARGS:-}
+cmake --build "$build" -j "$(nproc)"
