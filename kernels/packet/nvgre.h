@@ -33,6 +33,14 @@ constexpr uint32_t kDefaultMaxHeaderSize = 256;  // NDIS MaxHeaderSizeSupported 
 
 // Every way a frame can fail to be a well-formed, offloadable NVGRE packet. Each has one
 // specific message (parse_error_message). Order is part of the JSON output: append only.
+//
+// Truncation versus length errors: a header that runs past the captured bytes, while the
+// enclosing IP length says the packet goes on, is `truncated_<header>` (the capture was cut);
+// a header that runs past the enclosing IP packet's own declared end, or an IP length that is
+// smaller than its header or larger than the packet carrying it, is `<level>_ip_length_mismatch`
+// (the length fields are inconsistent). Cutting a valid packet at any byte therefore gives the
+// truncated_* error of the header that byte belongs to, or truncated_payload past the headers.
+// Trailing bytes beyond the IP length (Ethernet padding) are allowed and ignored.
 enum class ParseError : uint8_t {
   ok = 0,
   truncated_outer_ethernet,
@@ -65,6 +73,7 @@ enum class ParseError : uint8_t {
   truncated_l4,
   tcp_bad_data_offset,          // data offset < 5 or beyond the segment
   udp_length_mismatch,          // UDP length < 8 or beyond the inner IP payload
+  truncated_payload,            // every header is whole, but the capture ends before the IP length says
   count_
 };
 const char* parse_error_name(ParseError e);     // stable snake_case id, e.g. "gre_missing_key"
@@ -151,7 +160,17 @@ struct Ip6ExtSpec {
   uint8_t routing_type = 0;     // for kIp6Routing: 0 (deprecated) or 2 (mobile IPv6 home address)
   bool home_address_option = false;  // for kIp6DestOpts: include a Home Address option (needs len >= 24)
   uint8_t home_address[16] = {};
+  // Additive (datasets): routing type 0 addresses are filled from this seed byte; segments left
+  // is 0 for type 0 (already at the final destination) and 1 for type 2 (RFC 6275).
+  uint8_t fill = 0;
 };
+
+// How build_nvgre fills IPv4 options and TCP options (additive, datasets).
+//   realistic: IPv4 Router Alert (4 bytes) or Record Route padded with EOL; TCP MSS, NOP, window
+//              scale, SACK-permitted, timestamps and SACK blocks, NOP-aligned.
+//   nop:       NOP bytes ending in one EOL.
+//   timestamp: IPv4 Timestamp option (flag 0) padded with EOL; TCP as realistic.
+enum class OptionStyle : uint8_t { realistic = 0, nop = 1, timestamp = 2 };
 
 struct IpSpec {
   IpVersion version = IpVersion::v4;
@@ -164,6 +183,11 @@ struct IpSpec {
   uint32_t ipv4_options_len = 0;        // 0..40, multiple of 4 (NOP/timestamp-like filler)
   std::vector<Ip6ExtSpec> ip6_ext;      // in order
   uint32_t ipv6_flow_label = 0;
+  // Additive (datasets): option filler style and IPv4 fragment fields (negative cases).
+  OptionStyle option_style = OptionStyle::realistic;
+  bool ipv4_more_fragments = false;
+  uint16_t ipv4_fragment_offset = 0;  // in 8-byte units (13 bits)
+  uint8_t protocol_override = 0;      // nonzero: written as the IPv4 protocol / last next header
 };
 
 struct NvgreSpec {
@@ -197,10 +221,25 @@ struct NvgreSpec {
   bool zero_udp_checksum = false;   // UDP/IPv4 "no checksum"
   // Large send: write 0 in IP length fields that would overflow 16 bits (see ParseOptions).
   bool large_send = false;
+  // Additive (datasets): generic GRE fields for negative cases, an inner 802.1Q tag (malformed
+  // NVGRE), and the LSO convention of seeding the TCP/UDP checksum with the pseudo-header sum
+  // computed with length 0 (what the stack hands to an LSOv2 NIC) instead of the full checksum.
+  bool gre_key_present = true;        // K bit; false leaves the key out (not NVGRE)
+  uint8_t gre_version = 0;
+  uint16_t gre_protocol = kGreProtoTEB;
+  bool inner_vlan = false;
+  uint16_t inner_vlan_tci = 0;
+  bool l4_checksum_pseudo_seed = false;
 };
 
 // Header bytes the spec will produce before the payload: the seed's header size.
+// build_nvgre throws std::invalid_argument for a spec it cannot encode (option length not a
+// multiple of 4 or over 40, extension header length not a multiple of 8, routing type 0 length
+// not 8+16n, routing type 2 / home address option too short, lengths over 16 bits without
+// large_send).
 uint32_t nvgre_header_size(const NvgreSpec& spec);
 std::vector<uint8_t> build_nvgre(const NvgreSpec& spec);
+// Writes the frame into `out` (resized to fit): lets generators reuse one buffer.
+void build_nvgre_into(const NvgreSpec& spec, std::vector<uint8_t>& out);
 
 }  // namespace eb

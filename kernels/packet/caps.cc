@@ -1,0 +1,146 @@
+#include "kernels/packet/caps.h"
+
+#include <sstream>
+
+namespace eb {
+
+const char* offload_name(Offload o) {
+  switch (o) {
+    case Offload::tx_checksum: return "tx_checksum";
+    case Offload::rx_checksum: return "rx_checksum";
+    case Offload::lso_v2: return "lsov2";
+    case Offload::rss: return "rss";
+    case Offload::vmq: return "vmq";
+    case Offload::uso: return "uso";
+    case Offload::count_: break;
+  }
+  return "?";
+}
+
+const char* eligibility_name(Eligibility e) {
+  switch (e) {
+    case Eligibility::offload: return "offload";
+    case Eligibility::not_supported: return "not_supported";
+    case Eligibility::outer_version: return "outer_version";
+    case Eligibility::inner_version: return "inner_version";
+    case Eligibility::header_too_large: return "header_too_large";
+    case Eligibility::not_parseable: return "not_parseable";
+    case Eligibility::not_applicable: return "not_applicable";
+  }
+  return "?";
+}
+
+std::string caps_flags_to_string(uint32_t flags) {
+  if (flags == 0) return "none";
+  std::string s;
+  auto add = [&](uint32_t bit, const char* n) {
+    if (!(flags & bit)) return;
+    if (!s.empty()) s += '|';
+    s += n;
+  };
+  add(kEncapOuterIPv4, "outer4");
+  add(kEncapOuterIPv6, "outer6");
+  add(kEncapInnerIPv4, "inner4");
+  add(kEncapInnerIPv6, "inner6");
+  return s;
+}
+
+namespace {
+
+OffloadCaps uniform(const char* name, uint32_t flags) {
+  OffloadCaps c;
+  c.name = name;
+  for (auto& f : c.flags) f = flags;
+  return c;
+}
+
+bool parse_flags(const std::string& v, uint32_t* out, std::string* error) {
+  uint32_t f = 0;
+  std::stringstream ss(v);
+  std::string tok;
+  while (std::getline(ss, tok, '|')) {
+    if (tok == "none" || tok == "0") continue;
+    if (tok == "all") f |= kEncapAll;
+    else if (tok == "outer4") f |= kEncapOuterIPv4;
+    else if (tok == "outer6") f |= kEncapOuterIPv6;
+    else if (tok == "inner4") f |= kEncapInnerIPv4;
+    else if (tok == "inner6") f |= kEncapInnerIPv6;
+    else {
+      *error = "unknown capability flag '" + tok + "' (use outer4, outer6, inner4, inner6, all, none)";
+      return false;
+    }
+  }
+  *out = f;
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> caps_profile_names() { return {"full", "none", "seed-example", "ipv4-only"}; }
+
+std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string* error) {
+  std::string dummy;
+  if (!error) error = &dummy;
+  if (spec == "full") return uniform("full", kEncapAll);
+  if (spec == "none") return uniform("none", kEncapNotSupported);
+  // The seed's example: outer IPv4 and IPv6, inner IPv4 only.
+  if (spec == "seed-example") return uniform("seed-example", kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapOuterIPv6);
+  if (spec == "ipv4-only") return uniform("ipv4-only", kEncapInnerIPv4 | kEncapOuterIPv4);
+  if (spec.find('=') == std::string::npos) {
+    *error = "unknown capability profile '" + spec + "' (profiles: full, none, seed-example, ipv4-only, or key=flags,...)";
+    return std::nullopt;
+  }
+  OffloadCaps c = uniform("custom", kEncapNotSupported);
+  c.name = spec;
+  std::stringstream ss(spec);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      *error = "capability item '" + item + "' is not key=value";
+      return std::nullopt;
+    }
+    std::string k = item.substr(0, eq), v = item.substr(eq + 1);
+    if (k == "max") {
+      try {
+        size_t used = 0;
+        unsigned long n = std::stoul(v, &used);
+        if (used != v.size() || n == 0 || n > 65535) throw std::out_of_range("max");
+        c.max_header_size = static_cast<uint32_t>(n);
+      } catch (const std::exception&) {
+        *error = "max header size '" + v + "' is not a number in 1..65535";
+        return std::nullopt;
+      }
+      continue;
+    }
+    Offload o;
+    if (k == "tx") o = Offload::tx_checksum;
+    else if (k == "rx") o = Offload::rx_checksum;
+    else if (k == "lso") o = Offload::lso_v2;
+    else if (k == "rss") o = Offload::rss;
+    else if (k == "vmq") o = Offload::vmq;
+    else if (k == "uso") o = Offload::uso;
+    else {
+      *error = "unknown offload '" + k + "' (use tx, rx, lso, rss, vmq, uso, max)";
+      return std::nullopt;
+    }
+    if (!parse_flags(v, &c[o], error)) return std::nullopt;
+  }
+  return c;
+}
+
+Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& L) {
+  const uint32_t f = caps[o];
+  if (f == kEncapNotSupported) return Eligibility::not_supported;
+  if (!L.ok()) return Eligibility::not_parseable;
+  if (o == Offload::lso_v2 && L.l4 != L4Proto::tcp) return Eligibility::not_applicable;
+  if (o == Offload::uso && L.l4 != L4Proto::udp) return Eligibility::not_applicable;
+  const uint32_t outer_bit = L.outer_ipv4() ? kEncapOuterIPv4 : kEncapOuterIPv6;
+  const uint32_t inner_bit = L.inner_ipv4() ? kEncapInnerIPv4 : kEncapInnerIPv6;
+  if (!(f & outer_bit)) return Eligibility::outer_version;
+  if (!(f & inner_bit)) return Eligibility::inner_version;
+  if (L.header_size > caps.max_header_size) return Eligibility::header_too_large;
+  return Eligibility::offload;
+}
+
+}  // namespace eb

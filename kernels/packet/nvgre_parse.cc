@@ -1,0 +1,341 @@
+// The one NVGRE parser. Every read is bounds-checked against the captured length first; every
+// length field is checked against the packet that encloses it (see nvgre.h on truncation
+// versus length errors).
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/common/byteorder.h"
+#include "kernels/packet/nvgre.h"
+
+namespace eb {
+
+namespace {
+
+struct ErrorSet {  // the outer and inner IP levels report the same faults under their own names
+  ParseError truncated_ip, bad_version, bad_ihl, length_mismatch, fragment;
+};
+constexpr ErrorSet kOuterErrors{ParseError::truncated_outer_ip, ParseError::outer_ip_bad_version,
+                                ParseError::outer_ipv4_bad_ihl, ParseError::outer_ip_length_mismatch,
+                                ParseError::outer_ip_fragment};
+constexpr ErrorSet kInnerErrors{ParseError::truncated_inner_ip, ParseError::inner_ip_bad_version,
+                                ParseError::inner_ipv4_bad_ihl, ParseError::inner_ip_length_mismatch,
+                                ParseError::inner_ip_fragment};
+
+class Parser {
+ public:
+  Parser(const uint8_t* d, size_t n, const ParseOptions& o) : data_(d), len_(n), opt_(o) {
+    L.frame_len = static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX));
+  }
+  NvgreLayout run();
+
+ private:
+  // Can [off, off+n) be read? `decl_end` is where the enclosing IP packet says it ends.
+  // Returns ok, or the error to report: length mismatch when the enclosing packet's own length
+  // excludes the bytes, truncation when only the capture does.
+  ParseError need(size_t off, size_t n, size_t decl_end, ParseError truncated, ParseError mismatch) const {
+    if (off + n <= decl_end && off + n <= len_) return ParseError::ok;
+    if (off + n > decl_end && decl_end <= len_) return mismatch;
+    return truncated;
+  }
+  bool fail(ParseError e, size_t off) {
+    L.error = e;
+    L.error_offset = static_cast<uint32_t>(off);
+    return false;
+  }
+  bool parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end, ParseError enclosing_mismatch,
+                const ErrorSet& err);
+  bool walk_ip6_ext(IpLayout& ip, const ErrorSet& err);
+
+  const uint8_t* data_;
+  size_t len_;
+  ParseOptions opt_;
+  NvgreLayout L;
+};
+
+bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end,
+                      ParseError enclosing_mismatch, const ErrorSet& err) {
+  ip.offset = static_cast<uint32_t>(off);
+  const size_t fixed = v == IpVersion::v4 ? 20 : 40;
+  if (auto e = need(off, fixed, decl_end, err.truncated_ip, enclosing_mismatch); e != ParseError::ok)
+    return fail(e, off);
+  const uint8_t* p = data_ + off;
+  if ((p[0] >> 4) != static_cast<uint8_t>(v)) return fail(err.bad_version, off);
+  ip.version = v;
+  // The end this IP packet may extend to: the enclosing packet's declared end. At the outer
+  // level nothing encloses it: a length beyond the capture means the capture was cut, which the
+  // header and payload checks below report as truncation.
+  const bool enclosed = enclosing_mismatch != err.truncated_ip;
+  const size_t room = decl_end - off;
+  const size_t limit = enclosed ? room : SIZE_MAX;
+  if (v == IpVersion::v4) {
+    const uint32_t ihl = (p[0] & 0xF) * 4u;
+    if (ihl < 20) return fail(err.bad_ihl, off);
+    uint32_t total = load_be16(p + 2);
+    if (total == 0 && opt_.large_send) {
+      total = static_cast<uint32_t>(room);
+      ip.length_from_frame = true;
+    }
+    if (total < ihl || total > limit) return fail(err.length_mismatch, off);
+    if (off + ihl > len_) return fail(err.truncated_ip, off);
+    const uint16_t frag = load_be16(p + 6);
+    if ((frag & 0x2000) || (frag & 0x1FFF)) return fail(err.fragment, off);
+    ip.header_len = ihl;
+    ip.total_len = total;
+    ip.upper_proto = p[9];
+    return true;
+  }
+  uint32_t total = 40u + load_be16(p + 4);
+  if (total == 40 && opt_.large_send) {
+    total = static_cast<uint32_t>(room);
+    ip.length_from_frame = true;
+  }
+  if (total > limit) return fail(err.length_mismatch, off);
+  ip.total_len = total;
+  ip.header_len = 40;
+  ip.upper_proto = p[6];
+  return walk_ip6_ext(ip, err);
+}
+
+// Hop-by-hop, routing and destination options are walked (up to kMaxIp6ExtHeaders); a fragment
+// header makes the packet non-offloadable; AH/ESP and anything else unknown stop the walk with a
+// specific error only if they sit where GRE/TCP/UDP should be (the caller checks upper_proto).
+bool Parser::walk_ip6_ext(IpLayout& ip, const ErrorSet& err) {
+  const ParseError mismatch = err.length_mismatch;
+  size_t pos = ip.offset + 40;
+  const size_t end = ip.offset + ip.total_len;
+  uint8_t nh = ip.upper_proto;
+  for (;;) {
+    if (nh == kIp6Fragment) return fail(err.fragment, pos);
+    if (nh == kIp6AH || nh == kIp6ESP) return fail(ParseError::ip6_ext_unsupported, pos);
+    if (nh != kIp6HopByHop && nh != kIp6Routing && nh != kIp6DestOpts) break;
+    if (ip.ext_count >= kMaxIp6ExtHeaders) return fail(ParseError::ip6_ext_chain_too_long, pos);
+    if (auto e = need(pos, 8, end, ParseError::truncated_ip6_ext_header, mismatch); e != ParseError::ok)
+      return fail(e, pos);
+    const uint8_t* h = data_ + pos;
+    const size_t hlen = (size_t{h[1]} + 1) * 8;
+    if (auto e = need(pos, hlen, end, ParseError::truncated_ip6_ext_header, mismatch); e != ParseError::ok)
+      return fail(e, pos);
+    if (nh == kIp6Routing && h[2] == 2 && hlen == 24) {
+      ip.ip6_rt2_addr_offset = static_cast<uint32_t>(pos + 8);
+    } else if (nh == kIp6DestOpts) {
+      // TLV options; Home Address (type 0xC9, 16 bytes of address).
+      size_t o = pos + 2;
+      while (o < pos + hlen) {
+        const uint8_t type = data_[o];
+        if (type == 0) {  // Pad1
+          ++o;
+          continue;
+        }
+        if (o + 2 > pos + hlen) break;
+        const size_t olen = data_[o + 1];
+        if (o + 2 + olen > pos + hlen) break;
+        if (type == 0xC9 && olen == 16) ip.ip6_home_addr_offset = static_cast<uint32_t>(o + 2);
+        o += 2 + olen;
+      }
+    }
+    nh = h[0];
+    pos += hlen;
+    ++ip.ext_count;
+  }
+  ip.upper_proto = nh;
+  ip.header_len = static_cast<uint32_t>(pos - ip.offset);
+  return true;
+}
+
+NvgreLayout Parser::run() {
+  const size_t frame = len_;
+  // Outer Ethernet, at most one tag.
+  if (frame < 14) return fail(ParseError::truncated_outer_ethernet, 0), L;
+  uint16_t etype = load_be16(data_ + 12);
+  size_t off = 14;
+  if (etype == kEtherTypeVlan || etype == kEtherTypeQinQ) {
+    if (frame < 18) return fail(ParseError::truncated_outer_vlan, 14), L;
+    L.outer_vlan = true;
+    L.outer_vlan_tci = load_be16(data_ + 14);
+    etype = load_be16(data_ + 16);
+    off = 18;
+    if (etype == kEtherTypeVlan || etype == kEtherTypeQinQ) return fail(ParseError::outer_double_vlan, 14), L;
+  }
+  L.outer_eth_len = static_cast<uint32_t>(off);
+  IpVersion ov;
+  if (etype == kEtherTypeIPv4) ov = IpVersion::v4;
+  else if (etype == kEtherTypeIPv6) ov = IpVersion::v6;
+  else return fail(ParseError::outer_not_ip, off - 2), L;
+
+  // Outer IP: bounded by the capture only.
+  if (!parse_ip(L.outer, ov, off, frame, ParseError::truncated_outer_ip, kOuterErrors)) return L;
+  if (L.outer.upper_proto != kIpProtoGRE) return fail(ParseError::outer_not_gre, off), L;
+  const size_t outer_end = L.outer.end();
+
+  // GRE (RFC 2784/2890), NVGRE profile (RFC 7637).
+  off = L.outer.offset + L.outer.header_len;
+  L.gre_offset = static_cast<uint32_t>(off);
+  if (auto e = need(off, 4, outer_end, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
+      e != ParseError::ok)
+    return fail(e, off), L;
+  const uint8_t f0 = data_[off], f1 = data_[off + 1];
+  if ((f1 & 0x07) != 0) return fail(ParseError::gre_bad_version, off), L;
+  if (f0 & 0x40) return fail(ParseError::gre_routing_present, off), L;
+  if (load_be16(data_ + off + 2) != kGreProtoTEB) return fail(ParseError::gre_bad_protocol, off), L;
+  L.gre_checksum_present = f0 & 0x80;
+  L.gre_key_present = f0 & 0x20;
+  L.gre_seq_present = f0 & 0x10;
+  if (!L.gre_key_present) return fail(ParseError::gre_missing_key, off), L;
+  L.gre_len = 4 + 4 * (L.gre_checksum_present + L.gre_key_present + L.gre_seq_present);
+  if (auto e = need(off, L.gre_len, outer_end, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
+      e != ParseError::ok)
+    return fail(e, off), L;
+  size_t g = off + 4;
+  if (L.gre_checksum_present) {
+    L.gre_checksum_offset = static_cast<uint32_t>(g);
+    g += 4;
+  }
+  const uint32_t key = load_be32(data_ + g);
+  L.vsid = key >> 8;
+  L.flow_id = static_cast<uint8_t>(key);
+  g += 4;
+  if (L.gre_seq_present) L.gre_seq = load_be32(data_ + g);
+  off += L.gre_len;
+
+  // Inner Ethernet: untagged (RFC 7637 §4).
+  L.inner_eth_offset = static_cast<uint32_t>(off);
+  if (auto e = need(off, 14, outer_end, ParseError::truncated_inner_ethernet, ParseError::outer_ip_length_mismatch);
+      e != ParseError::ok)
+    return fail(e, off), L;
+  const uint16_t ietype = load_be16(data_ + off + 12);
+  if (ietype == kEtherTypeVlan || ietype == kEtherTypeQinQ) return fail(ParseError::inner_vlan_tagged, off), L;
+  IpVersion iv;
+  if (ietype == kEtherTypeIPv4) iv = IpVersion::v4;
+  else if (ietype == kEtherTypeIPv6) iv = IpVersion::v6;
+  else return fail(ParseError::inner_not_ip, off + 12), L;
+  off += 14;
+
+  // Inner IP: bounded by the outer packet.
+  if (!parse_ip(L.inner, iv, off, outer_end, ParseError::outer_ip_length_mismatch, kInnerErrors)) return L;
+  const size_t inner_end = L.inner.end();
+  off = L.inner.offset + L.inner.header_len;
+
+  // TCP / UDP.
+  L.l4_offset = static_cast<uint32_t>(off);
+  if (L.inner.upper_proto == kIpProtoTCP) {
+    L.l4 = L4Proto::tcp;
+    if (auto e = need(off, 20, inner_end, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
+        e != ParseError::ok)
+      return fail(e, off), L;
+    const uint32_t doff = (data_[off + 12] >> 4) * 4u;
+    if (doff < 20 || off + doff > inner_end) return fail(ParseError::tcp_bad_data_offset, off), L;
+    if (off + doff > frame) return fail(ParseError::truncated_l4, off), L;
+    L.l4_header_len = doff;
+    L.l4_len = static_cast<uint32_t>(inner_end - off);
+  } else if (L.inner.upper_proto == kIpProtoUDP) {
+    L.l4 = L4Proto::udp;
+    if (auto e = need(off, 8, inner_end, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
+        e != ParseError::ok)
+      return fail(e, off), L;
+    uint32_t ulen = load_be16(data_ + off + 4);
+    if (ulen == 0 && opt_.large_send) ulen = static_cast<uint32_t>(inner_end - off);  // USO super-packet
+    if (ulen < 8 || off + ulen > inner_end) return fail(ParseError::udp_length_mismatch, off), L;
+    L.l4_header_len = 8;
+    L.l4_len = ulen;
+  } else {
+    L.l4 = L4Proto::none;
+    return fail(ParseError::unknown_l4, L.inner.offset), L;
+  }
+  L.header_size = static_cast<uint32_t>(off + L.l4_header_len);
+  L.payload_offset = L.header_size;
+  L.payload_len = L.l4_len - L.l4_header_len;
+  // All headers are whole; the payload the lengths promise must be captured too.
+  if (off + L.l4_len > frame || outer_end > frame) return fail(ParseError::truncated_payload, L.payload_offset), L;
+  return L;
+}
+
+}  // namespace
+
+NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt) {
+  return Parser(data, len, opt).run();
+}
+
+const char* parse_error_name(ParseError e) {
+  switch (e) {
+#define EB_CASE(x) \
+  case ParseError::x: return #x;
+    EB_CASE(ok)
+    EB_CASE(truncated_outer_ethernet)
+    EB_CASE(truncated_outer_vlan)
+    EB_CASE(outer_double_vlan)
+    EB_CASE(outer_not_ip)
+    EB_CASE(truncated_outer_ip)
+    EB_CASE(outer_ip_bad_version)
+    EB_CASE(outer_ipv4_bad_ihl)
+    EB_CASE(outer_ip_length_mismatch)
+    EB_CASE(outer_ip_fragment)
+    EB_CASE(outer_not_gre)
+    EB_CASE(ip6_ext_chain_too_long)
+    EB_CASE(truncated_ip6_ext_header)
+    EB_CASE(ip6_ext_unsupported)
+    EB_CASE(truncated_gre)
+    EB_CASE(gre_bad_version)
+    EB_CASE(gre_bad_protocol)
+    EB_CASE(gre_missing_key)
+    EB_CASE(gre_routing_present)
+    EB_CASE(truncated_inner_ethernet)
+    EB_CASE(inner_vlan_tagged)
+    EB_CASE(inner_not_ip)
+    EB_CASE(truncated_inner_ip)
+    EB_CASE(inner_ip_bad_version)
+    EB_CASE(inner_ipv4_bad_ihl)
+    EB_CASE(inner_ip_length_mismatch)
+    EB_CASE(inner_ip_fragment)
+    EB_CASE(unknown_l4)
+    EB_CASE(truncated_l4)
+    EB_CASE(tcp_bad_data_offset)
+    EB_CASE(udp_length_mismatch)
+    EB_CASE(truncated_payload)
+#undef EB_CASE
+    case ParseError::count_: break;
+  }
+  return "unknown_error";
+}
+
+const char* parse_error_message(ParseError e) {
+  switch (e) {
+    case ParseError::ok: return "parsed as NVGRE";
+    case ParseError::truncated_outer_ethernet: return "frame ends inside the outer Ethernet header (< 14 bytes)";
+    case ParseError::truncated_outer_vlan: return "frame ends inside the outer 802.1Q tag";
+    case ParseError::outer_double_vlan: return "outer frame carries more than one VLAN tag (QinQ is not supported)";
+    case ParseError::outer_not_ip: return "outer EtherType is neither IPv4 (0x0800) nor IPv6 (0x86DD)";
+    case ParseError::truncated_outer_ip: return "frame ends inside the outer IP header";
+    case ParseError::outer_ip_bad_version: return "outer IP version field disagrees with the EtherType";
+    case ParseError::outer_ipv4_bad_ihl: return "outer IPv4 IHL is below 5 (20 bytes)";
+    case ParseError::outer_ip_length_mismatch:
+      return "outer IP length is inconsistent: smaller than its headers, or a header runs past it";
+    case ParseError::outer_ip_fragment: return "outer IP packet is a fragment (MF/offset or IPv6 fragment header): not offloadable";
+    case ParseError::outer_not_gre: return "outer IP does not carry GRE (protocol 47)";
+    case ParseError::ip6_ext_chain_too_long: return "IPv6 extension header chain is longer than 8 headers";
+    case ParseError::truncated_ip6_ext_header: return "frame ends inside an IPv6 extension header";
+    case ParseError::ip6_ext_unsupported: return "IPv6 AH/ESP header before the upper layer: not offloadable";
+    case ParseError::truncated_gre: return "frame ends inside the GRE header";
+    case ParseError::gre_bad_version: return "GRE version is not 0";
+    case ParseError::gre_bad_protocol: return "GRE protocol type is not 0x6558 (Transparent Ethernet Bridging): not NVGRE";
+    case ParseError::gre_missing_key: return "GRE key bit is clear: NVGRE needs the key (VSID + FlowID)";
+    case ParseError::gre_routing_present: return "GRE routing bit is set (RFC 1701 routing is not valid in RFC 2784 GRE)";
+    case ParseError::truncated_inner_ethernet: return "frame ends inside the inner Ethernet header";
+    case ParseError::inner_vlan_tagged: return "inner Ethernet frame carries an 802.1Q tag (forbidden by RFC 7637)";
+    case ParseError::inner_not_ip: return "inner EtherType is neither IPv4 nor IPv6";
+    case ParseError::truncated_inner_ip: return "frame ends inside the inner IP header";
+    case ParseError::inner_ip_bad_version: return "inner IP version field disagrees with the inner EtherType";
+    case ParseError::inner_ipv4_bad_ihl: return "inner IPv4 IHL is below 5 (20 bytes)";
+    case ParseError::inner_ip_length_mismatch:
+      return "inner IP length is inconsistent: smaller than its headers, larger than the outer packet, or a header runs past it";
+    case ParseError::inner_ip_fragment: return "inner IP packet is a fragment: not offloadable";
+    case ParseError::unknown_l4: return "inner protocol is neither TCP (6) nor UDP (17)";
+    case ParseError::truncated_l4: return "frame ends inside the inner TCP/UDP header";
+    case ParseError::tcp_bad_data_offset: return "TCP data offset is below 5 or runs past the inner IP packet";
+    case ParseError::udp_length_mismatch: return "UDP length is below 8 or runs past the inner IP packet";
+    case ParseError::truncated_payload: return "frame ends before the payload the IP length promises";
+    case ParseError::count_: break;
+  }
+  return "unknown parse error";
+}
+
+}  // namespace eb
