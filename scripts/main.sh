@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The main job: install, build, make the built-in default corpus, describe it, run the quick
+# benchmark pass and write the report. Everything lands in ./out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+build=${EB_BUILD_DIR:-build}
+eb="$build/bin/encapbench"
+mkdir -p out
+echo "== corpus: built-in default"
+"$eb" corpus --preset default --out out/default.pcap
+echo "== offload eligibility of the default corpus under the seed's example profile"
+"$eb" offload --in out/default.pcap --caps seed-example --summary-only
+echo "== implementations on this CPU"
+"$eb" list
+echo "== quick benchmark pass"
+"$eb" run --preset quick --out-dir out/results
+latest=$(ls -t out/results/*.json | head -n 1)
+echo "== report"
+"$eb" report "$latest" --out out/report
+echo "Report: out/report/report.html and out/report/report.md (results: $latest)"
