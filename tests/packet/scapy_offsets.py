@@ -38,7 +38,7 @@ def build(rng):
     o, _ = ip(outer6, 47)
     pkt = pkt / o
     pkt = pkt / GRE(chksum_present=int(gre_c), key_present=1, seqnum_present=int(gre_s), proto=0x6558,
-                    key=(vsid << 8) | flow, seqence_number=5 if gre_s else None)
+                    key=(vsid << 8) | flow, sequence_number=5 if gre_s else None)
     pkt = pkt / Ether(src="02:00:00:00:01:01", dst="02:00:00:00:01:02")
     i, _ = ip(inner6, 6 if l4_tcp else 17)
     pkt = pkt / i
