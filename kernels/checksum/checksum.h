@@ -1,0 +1,43 @@
+// The checksum family: interchangeable RFC 1071 ones-complement sum kernels, one registry.
+//
+// Every `internet_checksum` record computes a partial sum in the ones_complement.h convention:
+// sum(p, n, initial) returns a host-order uint32 whose fold16 equals the ones-complement sum of
+// `initial` and the big-endian 16-bit words of [p, p+n) (odd trailing byte padded with zero).
+// Ranges starting at odd offsets are combined with csum_combine. copy_and_sum additionally copies
+// [src, src+n) to dst (no overlap) and returns the same sum as sum(src, n, initial).
+//
+// Peers that compute a different function over the same bytes (ISA-L CRC-32 / CRC-32C) are
+// listed with internet_checksum = false: they are bandwidth baselines, not substitutes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/registry.h"
+
+namespace eb {
+
+struct ChecksumImpl {
+  ImplInfo info;           // family "checksum"
+  int preferred_rank = 0;  // lower is better; best_checksum() picks the best supported
+  bool internet_checksum = true;  // false for the ISA-L CRC peers
+  uint32_t (*sum)(const uint8_t* p, size_t n, uint32_t initial) = nullptr;
+  // Fused copy + sum; nullptr where the record does not provide it.
+  uint32_t (*copy_and_sum)(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) = nullptr;
+};
+
+// All records, best first within each kind. Records for features this CPU lacks are present
+// with info.supported() == false.
+const std::vector<ChecksumImpl>& checksum_impls();
+// The best supported implementation (kind implementation), resolved once.
+const ChecksumImpl& best_checksum();
+// The best supported implementation that has copy_and_sum (segmentation's fused copy).
+const ChecksumImpl& best_fused_checksum();
+// The `reference` record.
+const ChecksumImpl& reference_checksum();
+// By name; nullptr if unknown.
+const ChecksumImpl* find_checksum(std::string_view name);
+
+}  // namespace eb

@@ -1,0 +1,184 @@
+#include "kernels/checksum/offload.h"
+
+#include "kernels/common/byteorder.h"
+
+namespace eb {
+
+const char* csum_status_name(CsumStatus s) {
+  switch (s) {
+    case CsumStatus::not_applicable: return "n/a";
+    case CsumStatus::good: return "good";
+    case CsumStatus::bad: return "bad";
+    case CsumStatus::absent: return "absent";
+  }
+  return "?";
+}
+
+const char* csum_path_name(CsumPath p) {
+  switch (p) {
+    case CsumPath::nic: return "nic";
+    case CsumPath::software: return "software";
+    case CsumPath::skipped: return "skipped";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr uint32_t kIpv4ChecksumField = 10;  // offset of the header checksum in an IPv4 header
+constexpr uint32_t kGreChecksumField = 4;    // offset of the checksum in a GRE header with C set
+
+// A range's folded sum is 0xFFFF exactly when its checksum field made it sum to "-0". A covered
+// range is never all zero (IPv4 version nibble, GRE K bit, pseudo-header protocol), so a good
+// range never folds to 0.
+inline bool sums_to_ffff(uint32_t s) { return fold16(s) == 0xFFFF; }
+
+inline uint32_t ipv4_header_sum(const uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
+  return impl.sum(frame + ip.offset, ip.header_len, 0);
+}
+
+void fill_ipv4(uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
+  store_be16(frame + ip.offset + kIpv4ChecksumField, 0);
+  store_be16(frame + ip.offset + kIpv4ChecksumField, csum_finish(ipv4_header_sum(frame, ip, impl)));
+}
+
+CsumStatus verify_ipv4(const uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
+  return sums_to_ffff(ipv4_header_sum(frame, ip, impl)) ? CsumStatus::good : CsumStatus::bad;
+}
+
+inline uint32_t gre_range_len(const NvgreLayout& L) { return L.outer.end() - L.gre_offset; }
+
+}  // namespace
+
+uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32_t l4_len) {
+  const IpLayout& ip = L.inner;
+  const uint8_t proto = L.l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
+  uint32_t s;
+  if (ip.version == IpVersion::v4) {
+    // Source and destination are adjacent (bytes 12..19): one 8-byte range.
+    s = ones_complement_sum_simple(frame + ip.src_offset(), 8);
+  } else {
+    // RFC 8200 §8.1 with RFC 6275: the home address stands in for the source, the type-2
+    // routing header's address (the final destination) for the destination.
+    const uint8_t* src = frame + (ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset());
+    const uint8_t* dst = frame + (ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset());
+    s = csum_add(ones_complement_sum_simple(src, 16), ones_complement_sum_simple(dst, 16));
+  }
+  return csum_add(s, uint32_t{proto} + (l4_len & 0xFFFF) + (l4_len >> 16));
+}
+
+uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
+  if (!L.ok()) return 0;
+  uint8_t written = 0;
+  // 1. Inner TCP/UDP over its pseudo-header, header and payload.
+  if (L.l4 == L4Proto::tcp || L.l4 == L4Proto::udp) {
+    uint8_t* field = frame + L.l4_checksum_offset();
+    store_be16(field, 0);
+    uint16_t c = csum_finish(impl.sum(frame + L.l4_offset, L.l4_len, l4_pseudo_header_sum(frame, L, L.l4_len)));
+    if (L.l4 == L4Proto::udp && c == 0) c = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
+    store_be16(field, c);
+    written |= kCsumL4;
+  }
+  // 2. Inner and outer IPv4 headers (independent of each other).
+  if (L.inner.version == IpVersion::v4) fill_ipv4(frame, L.inner, impl), written |= kCsumInnerIp;
+  if (L.outer.version == IpVersion::v4) fill_ipv4(frame, L.outer, impl), written |= kCsumOuterIp;
+  // 3. GRE last: it covers the inner frame, including the checksums just written.
+  if (L.gre_checksum_present) {
+    uint8_t* field = frame + L.gre_offset + kGreChecksumField;
+    store_be16(field, 0);
+    store_be16(field, csum_finish(impl.sum(frame + L.gre_offset, gre_range_len(L), 0)));
+    written |= kCsumGre;
+  }
+  return written;
+}
+
+VerifyResult checksum_verify(const uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
+  VerifyResult r;
+  if (!L.ok()) return r;
+  if (L.outer.version == IpVersion::v4) r.outer_ip = verify_ipv4(frame, L.outer, impl);
+  if (L.inner.version == IpVersion::v4) r.inner_ip = verify_ipv4(frame, L.inner, impl);
+  if (L.l4 == L4Proto::tcp || L.l4 == L4Proto::udp) {
+    const uint16_t field = load_be16(frame + L.l4_checksum_offset());
+    if (L.l4 == L4Proto::udp && field == 0) {
+      // UDP/IPv4: the sender computed none. UDP/IPv6: a zero checksum is not allowed (RFC 8200).
+      r.l4 = L.inner.version == IpVersion::v4 ? CsumStatus::absent : CsumStatus::bad;
+    } else {
+      const uint32_t s = impl.sum(frame + L.l4_offset, L.l4_len, l4_pseudo_header_sum(frame, L, L.l4_len));
+      r.l4 = sums_to_ffff(s) ? CsumStatus::good : CsumStatus::bad;
+    }
+  }
+  if (L.gre_checksum_present)
+    r.gre = sums_to_ffff(impl.sum(frame + L.gre_offset, gre_range_len(L), 0)) ? CsumStatus::good : CsumStatus::bad;
+  return r;
+}
+
+size_t checksum_fill_batch(Corpus& corpus, const ChecksumImpl& impl) {
+  size_t filled = 0;
+  const size_t n = corpus.size();
+  for (size_t i = 0; i < n; ++i) {
+    const NvgreLayout& L = corpus[i].layout;
+    if (!L.ok()) continue;
+    checksum_fill(corpus.mutable_data(i), L, impl);
+    ++filled;
+  }
+  return filled;
+}
+
+size_t checksum_verify_batch(const Corpus& corpus, const ChecksumImpl& impl, VerifyResult* out) {
+  size_t bad = 0;
+  const size_t n = corpus.size();
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = checksum_verify(corpus.data(i), corpus[i].layout, impl);
+    bad += out[i].any_bad();
+  }
+  return bad;
+}
+
+OffloadDecision checksum_decide(const OffloadCaps& caps, bool transmit, const NvgreLayout& layout) {
+  OffloadDecision d;
+  d.eligibility = offload_eligibility(caps, transmit ? Offload::tx_checksum : Offload::rx_checksum, layout);
+  if (!layout.ok())
+    d.path = CsumPath::skipped;
+  else
+    d.path = d.eligibility == Eligibility::offload ? CsumPath::nic : CsumPath::software;
+  return d;
+}
+
+namespace {
+inline void count(OffloadBatchStats& st, CsumPath p) {
+  if (p == CsumPath::nic) ++st.nic;
+  else if (p == CsumPath::software) ++st.software;
+  else ++st.skipped;
+}
+}  // namespace
+
+OffloadBatchStats checksum_fill_offload(Corpus& corpus, const OffloadCaps& caps, const ChecksumImpl& impl,
+                                        OffloadDecision* paths) {
+  OffloadBatchStats st;
+  const size_t n = corpus.size();
+  for (size_t i = 0; i < n; ++i) {
+    const NvgreLayout& L = corpus[i].layout;
+    const OffloadDecision d = checksum_decide(caps, true, L);
+    if (paths) paths[i] = d;
+    count(st, d.path);
+    if (d.path != CsumPath::skipped) checksum_fill(corpus.mutable_data(i), L, impl);
+  }
+  return st;
+}
+
+OffloadBatchStats checksum_verify_offload(const Corpus& corpus, const OffloadCaps& caps, const ChecksumImpl& impl,
+                                          VerifyResult* out, OffloadDecision* paths) {
+  OffloadBatchStats st;
+  const size_t n = corpus.size();
+  for (size_t i = 0; i < n; ++i) {
+    const NvgreLayout& L = corpus[i].layout;
+    const OffloadDecision d = checksum_decide(caps, false, L);
+    if (paths) paths[i] = d;
+    count(st, d.path);
+    out[i] = checksum_verify(corpus.data(i), L, impl);
+    st.bad += out[i].any_bad();
+  }
+  return st;
+}
+
+}  // namespace eb

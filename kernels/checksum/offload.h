@@ -1,0 +1,87 @@
+// NVGRE checksum offload in software: what a NIC does on transmit (compute and insert) and on
+// receive (verify and report per header), using any ChecksumImpl from the registry.
+//
+// Covered checksums (RFC 791, 793, 768, 8200 §8.1, 2784):
+//   outer IPv4 header, inner IPv4 header, inner TCP/UDP with the inner pseudo-header (IPv4 or
+//   IPv6; IPv6 uses the Home Address option as source and a type-2 routing header's address as
+//   destination when present), and the GRE checksum when the C bit is set. The GRE checksum covers
+//   the GRE header and everything after it up to the end of the outer IP packet, so it is filled
+//   last. L4 length for the pseudo-header is layout.l4_len (inner IP end - L4 offset for TCP, the
+//   UDP length field for UDP; large-send frames use the frame-derived lengths the parser reports).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "datasets/corpus.h"
+#include "kernels/checksum/checksum.h"
+#include "kernels/packet/caps.h"
+#include "kernels/packet/nvgre.h"
+
+namespace eb {
+
+// Per-header receive status, as a NIC reports it.
+enum class CsumStatus : uint8_t {
+  not_applicable = 0,  // no such checksum (IPv6 header, GRE without C bit, unparsed packet)
+  good,
+  bad,
+  absent,              // UDP over IPv4 with checksum 0: the sender computed none
+};
+const char* csum_status_name(CsumStatus s);  // "n/a", "good", "bad", "absent"
+
+struct VerifyResult {
+  CsumStatus outer_ip = CsumStatus::not_applicable;
+  CsumStatus inner_ip = CsumStatus::not_applicable;
+  CsumStatus l4 = CsumStatus::not_applicable;
+  CsumStatus gre = CsumStatus::not_applicable;
+  bool any_bad() const {
+    return outer_ip == CsumStatus::bad || inner_ip == CsumStatus::bad || l4 == CsumStatus::bad ||
+           gre == CsumStatus::bad;
+  }
+};
+
+// Which checksums a fill wrote (bit mask).
+enum CsumField : uint8_t { kCsumOuterIp = 1, kCsumInnerIp = 2, kCsumL4 = 4, kCsumGre = 8 };
+
+// Transmit: computes and writes every applicable checksum of a parsed packet, in dependency order
+// (L4, inner IPv4, outer IPv4, GRE last). A UDP checksum that computes to 0 is sent as 0xFFFF.
+// Returns the CsumField mask written; 0 (and no write) if !layout.ok().
+uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& layout, const ChecksumImpl& impl);
+
+// Receive: verifies every applicable checksum. All not_applicable if !layout.ok().
+VerifyResult checksum_verify(const uint8_t* frame, const NvgreLayout& layout, const ChecksumImpl& impl);
+
+// The inner L4 checksum's pseudo-header partial sum (for LSO seeding and tests).
+uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& layout, uint32_t l4_len);
+
+// --- Batch entry points over a corpus arena (what the benchmarks time) -----------------------
+// Fill every parsed packet in place; returns how many were filled (unparsed ones are skipped).
+size_t checksum_fill_batch(Corpus& corpus, const ChecksumImpl& impl);
+// Verify every packet into out[0..corpus.size()); returns how many have any bad checksum.
+size_t checksum_verify_batch(const Corpus& corpus, const ChecksumImpl& impl, VerifyResult* out);
+
+// --- The capability model's hook -------------------------------------------------------------
+// Who does the work for a packet: the NIC (eligible under the profile) or the driver's software
+// fallback. Both run the same kernels here; the path is what the model reports and what the
+// benchmarks split by.
+enum class CsumPath : uint8_t { nic = 0, software, skipped /* unparseable: nobody can */ };
+const char* csum_path_name(CsumPath p);  // "nic", "software", "skipped"
+
+struct OffloadDecision {
+  CsumPath path = CsumPath::skipped;
+  Eligibility eligibility = Eligibility::not_parseable;  // why (offload_eligibility's answer)
+};
+// Transmit uses Offload::tx_checksum, receive Offload::rx_checksum.
+OffloadDecision checksum_decide(const OffloadCaps& caps, bool transmit, const NvgreLayout& layout);
+
+struct OffloadBatchStats {
+  size_t nic = 0, software = 0, skipped = 0, bad = 0;
+};
+// Batch fill / verify with the capability model: per packet decide NIC vs software, run the
+// kernel either way, and record the decision in paths[i] (may be null).
+OffloadBatchStats checksum_fill_offload(Corpus& corpus, const OffloadCaps& caps, const ChecksumImpl& impl,
+                                        OffloadDecision* paths);
+OffloadBatchStats checksum_verify_offload(const Corpus& corpus, const OffloadCaps& caps, const ChecksumImpl& impl,
+                                          VerifyResult* out, OffloadDecision* paths);
+
+}  // namespace eb
