@@ -1,0 +1,249 @@
+// GF2P8AFFINEQB formulation (GFNI + AVX-512).
+//
+// Split the hash into 4 output bytes o (o = 0 is the most significant). Input byte p contributes
+// to output byte o through an 8x8 bit matrix that depends only on s = p + o: key bits 8s ..
+// 8s + 14 (ToeplitzGfniTables::m[s]). One GF2P8AFFINEQB applies one matrix per 64-bit lane to
+// each of the lane's 8 bytes, so a 32-bit lane whose little-endian bytes are x[s-3], x[s-2],
+// x[s-1], x[s] multiplied by m[s] yields, in place, the contribution of those bytes to output
+// bytes 3, 2, 1, 0 of the hash: exactly that lane's hash bytes in little-endian order. Summing
+// (XOR) over s = 0 .. len + 2 gives the hash in the lane with no horizontal reduction.
+//
+//  - gfni (single tuple): lane s of the vector holds the 4-byte window ending at x[s], built with
+//    one VPERMB per 8 windows; the 8 partial hashes are XOR-reduced at the end (like DPDK's
+//    rte_thash_gfni, from which the matrix layout is taken).
+//  - gfni-x8 / gfni-x16 (batches): 8 or 16 tuples side by side, one tuple per 32-bit lane. The
+//    tuples are transposed into Q[k] (chunk k = bytes 4k..4k+3 of every tuple); the window ending
+//    at byte 4k + r is a funnel shift (VPSHRDD) of Q[k-1]:Q[k], and the matrix is broadcast. The
+//    result vector is the 8/16 hashes, stored directly. len + 3 affine products per 8/16 tuples.
+//
+// Every load is byte-masked to the tuple's own bytes (fault suppression): nothing past a tuple is
+// read, and partial batches mask both loads and stores.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/common/byteorder.h"
+#include "kernels/rss/toeplitz_internal.h"
+
+// GCC 12's AVX-512 headers build "undefined" pass-through operands from self-initialised locals
+// (_mm512_undefined_epi32) and then warn about them under -Wmaybe-uninitialized when inlined
+// into target-attribute functions. The warning is about the header, not this code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+#define EB_TARGET_GFNI                                                                          \
+  __attribute__((target("avx2,bmi,bmi2,fma,avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi,"     \
+                        "avx512vbmi2,gfni")))
+
+namespace eb::toeplitz_detail {
+
+bool gfni_prepare(PreparedKey& out, const uint8_t* key, size_t key_len) {
+  if (!prepare_common(out, key, key_len, reinterpret_cast<const void*>(&gfni_prepare))) return false;
+  uint8_t k[kToeplitzKeyStorage + 1] = {};
+  std::memcpy(k, out.key, kToeplitzKeyStorage);
+  for (size_t s = 0; s < 64; ++s) {
+    const unsigned w = (unsigned{k[s]} << 8) | k[s + 1];
+    uint64_t m = 0;
+    for (unsigned c = 0; c < 8; ++c) m |= uint64_t{static_cast<uint8_t>((w << c) >> 8)} << (8 * c);
+    out.tables.gfni.m[s] = m;
+  }
+  return true;
+}
+
+namespace {
+
+inline const void* minus(const uint8_t* p, size_t n) {
+  // Masked loads start before the tuple; the masked-off bytes are never accessed.
+  return reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) - n);
+}
+
+}  // namespace
+
+EB_TARGET_GFNI uint32_t gfni_hash(const PreparedKey& k, const uint8_t* in, size_t len) {
+  // z byte b = x[b - 3] (zero outside the input): the window for s is z bytes s .. s+3.
+  const __mmask64 m = ((1ull << len) - 1) << 3;  // len <= 52
+  const __m512i z = _mm512_maskz_loadu_epi8(m, minus(in, 3));
+  // Lane L: bytes L, L+1, L+2, L+3 (the upper 4 bytes repeat them; their products are ignored).
+  __m512i idx = _mm512_set_epi64(0x0a0908070a090807, 0x0908070609080706, 0x0807060508070605,
+                                 0x0706050407060504, 0x0605040306050403, 0x0504030205040302,
+                                 0x0403020104030201, 0x0302010003020100);
+  const __m512i eight = _mm512_set1_epi8(8);
+  const __m512i* mats = reinterpret_cast<const __m512i*>(k.tables.gfni.m);
+  __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+  const size_t steps = (len + 3 + 7) / 8;  // windows s = 0 .. len + 2
+  size_t i = 0;
+  for (; i + 2 <= steps; i += 2) {
+    const __m512i w0 = _mm512_permutexvar_epi8(idx, z);
+    idx = _mm512_add_epi8(idx, eight);
+    const __m512i w1 = _mm512_permutexvar_epi8(idx, z);
+    idx = _mm512_add_epi8(idx, eight);
+    acc0 = _mm512_xor_si512(acc0, _mm512_gf2p8affine_epi64_epi8(w0, _mm512_load_si512(mats + i), 0));
+    acc1 = _mm512_xor_si512(acc1, _mm512_gf2p8affine_epi64_epi8(w1, _mm512_load_si512(mats + i + 1), 0));
+  }
+  if (i < steps) {
+    const __m512i w0 = _mm512_permutexvar_epi8(idx, z);
+    acc0 = _mm512_xor_si512(acc0, _mm512_gf2p8affine_epi64_epi8(w0, _mm512_load_si512(mats + i), 0));
+  }
+  const __m512i acc = _mm512_xor_si512(acc0, acc1);
+  const __m256i y = _mm256_xor_si256(_mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+  const __m128i x = _mm_xor_si128(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
+  return static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_xor_si128(x, _mm_unpackhi_epi64(x, x))));
+}
+
+namespace {
+
+// 512-bit: 16 tuples per step, 4 per 128-bit block.
+struct V512 {
+  using vec = __m512i;
+  static constexpr unsigned kTuples = 16;
+  static EB_TARGET_GFNI inline vec zero() { return _mm512_setzero_si512(); }
+  static EB_TARGET_GFNI inline vec load_lane(vec w, uint64_t mask, const void* p) {
+    return _mm512_mask_loadu_epi8(w, mask, p);
+  }
+  static EB_TARGET_GFNI inline vec lo32(vec a, vec b) { return _mm512_unpacklo_epi32(a, b); }
+  static EB_TARGET_GFNI inline vec hi32(vec a, vec b) { return _mm512_unpackhi_epi32(a, b); }
+  static EB_TARGET_GFNI inline vec lo64(vec a, vec b) { return _mm512_unpacklo_epi64(a, b); }
+  static EB_TARGET_GFNI inline vec hi64(vec a, vec b) { return _mm512_unpackhi_epi64(a, b); }
+  template <int kBits>
+  static EB_TARGET_GFNI inline vec shrd(vec lo, vec hi) { return _mm512_shrdi_epi32(lo, hi, kBits); }
+  static EB_TARGET_GFNI inline vec affine(vec x, uint64_t m) {
+    return _mm512_gf2p8affine_epi64_epi8(x, _mm512_set1_epi64(static_cast<long long>(m)), 0);
+  }
+  static EB_TARGET_GFNI inline vec xor3(vec a, vec b, vec c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
+  static EB_TARGET_GFNI inline vec vxor(vec a, vec b) { return _mm512_xor_si512(a, b); }
+  static EB_TARGET_GFNI inline void store(uint32_t* out, unsigned n, vec v) {
+    if (n == kTuples)
+      _mm512_storeu_si512(out, v);
+    else
+      _mm512_mask_storeu_epi32(out, static_cast<__mmask16>((1u << n) - 1), v);
+  }
+};
+
+// 256-bit: 8 tuples per step.
+struct V256 {
+  using vec = __m256i;
+  static constexpr unsigned kTuples = 8;
+  static EB_TARGET_GFNI inline vec zero() { return _mm256_setzero_si256(); }
+  static EB_TARGET_GFNI inline vec load_lane(vec w, uint64_t mask, const void* p) {
+    return _mm256_mask_loadu_epi8(w, static_cast<__mmask32>(mask), p);
+  }
+  static EB_TARGET_GFNI inline vec lo32(vec a, vec b) { return _mm256_unpacklo_epi32(a, b); }
+  static EB_TARGET_GFNI inline vec hi32(vec a, vec b) { return _mm256_unpackhi_epi32(a, b); }
+  static EB_TARGET_GFNI inline vec lo64(vec a, vec b) { return _mm256_unpacklo_epi64(a, b); }
+  static EB_TARGET_GFNI inline vec hi64(vec a, vec b) { return _mm256_unpackhi_epi64(a, b); }
+  template <int kBits>
+  static EB_TARGET_GFNI inline vec shrd(vec lo, vec hi) { return _mm256_shrdi_epi32(lo, hi, kBits); }
+  static EB_TARGET_GFNI inline vec affine(vec x, uint64_t m) {
+    return _mm256_gf2p8affine_epi64_epi8(x, _mm256_set1_epi64x(static_cast<long long>(m)), 0);
+  }
+  static EB_TARGET_GFNI inline vec xor3(vec a, vec b, vec c) { return _mm256_ternarylogic_epi32(a, b, c, 0x96); }
+  static EB_TARGET_GFNI inline vec vxor(vec a, vec b) { return _mm256_xor_si256(a, b); }
+  static EB_TARGET_GFNI inline void store(uint32_t* out, unsigned n, vec v) {
+    if (n == kTuples)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
+    else
+      _mm256_mask_storeu_epi32(out, static_cast<__mmask8>((1u << n) - 1), v);
+  }
+};
+
+// Where tuple i starts: a strided array or an array of pointers.
+struct Strided {
+  const uint8_t* base;
+  size_t stride;
+  const uint8_t* operator()(size_t i) const { return base + i * stride; }
+};
+struct Pointers {
+  const uint8_t* const* p;
+  const uint8_t* operator()(size_t i) const { return p[i]; }
+};
+
+// K = number of 4-byte chunks (ceil(len / 4)), 1..13.
+template <class V, int K, class Src>
+EB_TARGET_GFNI inline void batch_kernel(const PreparedKey& key, Src src, size_t len, size_t count, uint32_t* out) {
+  using vec = typename V::vec;
+  constexpr int kBlocks = (K + 3) / 4;
+  constexpr unsigned kT = V::kTuples;
+  const uint64_t* g = key.tables.gfni.m;
+  for (size_t first = 0; first < count; first += kT) {
+    const unsigned n = count - first < kT ? static_cast<unsigned>(count - first) : kT;
+    vec q[4 * kBlocks + 1];
+    for (int b = 0; b < kBlocks; ++b) {
+      const size_t bytes = len - 16 * b < 16 ? len - 16 * b : 16;
+      const uint64_t lane_mask = (1ull << bytes) - 1;
+      vec w[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
+      // Tuple t goes to w[t % 4], 128-bit block t / 4: after the 4x4 transposes below, 32-bit
+      // lane t of q[k] is chunk k of tuple t.
+#pragma GCC unroll 16
+      for (unsigned t = 0; t < kT; ++t) {
+        const unsigned blk = t >> 2;
+        const bool live = t < n;
+        const uint8_t* p = live ? src(first + t) : src(first);
+        w[t & 3] = V::load_lane(w[t & 3], live ? lane_mask << (16 * blk) : 0, minus(p + 16 * b, 16 * blk));
+      }
+      const vec t0 = V::lo32(w[0], w[1]), t1 = V::hi32(w[0], w[1]);
+      const vec t2 = V::lo32(w[2], w[3]), t3 = V::hi32(w[2], w[3]);
+      q[4 * b + 0] = V::lo64(t0, t2);
+      q[4 * b + 1] = V::hi64(t0, t2);
+      q[4 * b + 2] = V::lo64(t1, t3);
+      q[4 * b + 3] = V::hi64(t1, t3);
+    }
+    q[K] = V::zero();  // chunks past the tuple (and past len) are zero
+    vec acc0 = V::zero(), acc1 = V::zero();
+#pragma GCC unroll 16
+    for (int c = 0; c <= K; ++c) {
+      const vec prev = c ? q[c - 1] : V::zero();
+      const vec a = V::affine(V::template shrd<8>(prev, q[c]), g[4 * c + 0]);
+      const vec b = V::affine(V::template shrd<16>(prev, q[c]), g[4 * c + 1]);
+      const vec d = V::affine(V::template shrd<24>(prev, q[c]), g[4 * c + 2]);
+      if (c < K) {
+        acc0 = V::xor3(acc0, a, b);
+        acc1 = V::xor3(acc1, d, V::affine(q[c], g[4 * c + 3]));
+      } else {
+        acc0 = V::xor3(acc0, a, b);
+        acc1 = V::vxor(acc1, d);
+      }
+    }
+    V::store(out + first, n, V::vxor(acc0, acc1));
+  }
+}
+
+template <class V, class Src>
+EB_TARGET_GFNI void batch_dispatch(const PreparedKey& key, Src src, size_t len, size_t count, uint32_t* out) {
+  switch ((len + 3) / 4) {
+    case 0:
+      for (size_t i = 0; i < count; ++i) out[i] = 0;
+      return;
+    case 1: return batch_kernel<V, 1>(key, src, len, count, out);
+    case 2: return batch_kernel<V, 2>(key, src, len, count, out);
+    case 3: return batch_kernel<V, 3>(key, src, len, count, out);
+    case 4: return batch_kernel<V, 4>(key, src, len, count, out);
+    case 5: return batch_kernel<V, 5>(key, src, len, count, out);
+    case 6: return batch_kernel<V, 6>(key, src, len, count, out);
+    case 7: return batch_kernel<V, 7>(key, src, len, count, out);
+    case 8: return batch_kernel<V, 8>(key, src, len, count, out);
+    case 9: return batch_kernel<V, 9>(key, src, len, count, out);
+    case 10: return batch_kernel<V, 10>(key, src, len, count, out);
+    case 11: return batch_kernel<V, 11>(key, src, len, count, out);
+    case 12: return batch_kernel<V, 12>(key, src, len, count, out);
+    default: return batch_kernel<V, 13>(key, src, len, count, out);
+  }
+}
+
+}  // namespace
+
+void gfni_x16_batch(const PreparedKey& k, const uint8_t* base, size_t stride, size_t len, size_t count, uint32_t* out) {
+  batch_dispatch<V512>(k, Strided{base, stride}, len, count, out);
+}
+void gfni_x16_ptrs(const PreparedKey& k, const uint8_t* const* tuples, size_t len, size_t count, uint32_t* out) {
+  batch_dispatch<V512>(k, Pointers{tuples}, len, count, out);
+}
+void gfni_x8_batch(const PreparedKey& k, const uint8_t* base, size_t stride, size_t len, size_t count, uint32_t* out) {
+  batch_dispatch<V256>(k, Strided{base, stride}, len, count, out);
+}
+void gfni_x8_ptrs(const PreparedKey& k, const uint8_t* const* tuples, size_t len, size_t count, uint32_t* out) {
+  batch_dispatch<V256>(k, Pointers{tuples}, len, count, out);
+}
+
+}  // namespace eb::toeplitz_detail
