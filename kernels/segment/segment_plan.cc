@@ -1,0 +1,107 @@
+// Validation, sizing and the scatter-gather gather step: shared by every implementation.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/segment/segment.h"
+
+namespace eb {
+
+const char* segment_error_name(SegmentError e) {
+  switch (e) {
+    case SegmentError::ok: return "ok";
+    case SegmentError::parse_error: return "parse_error";
+    case SegmentError::not_tcp: return "not_tcp";
+    case SegmentError::header_too_large: return "header_too_large";
+    case SegmentError::mss_zero: return "mss_zero";
+    case SegmentError::mss_too_large: return "mss_too_large";
+    case SegmentError::trailing_bytes: return "trailing_bytes";
+    case SegmentError::inner_length_mismatch: return "inner_length_mismatch";
+    case SegmentError::output_too_small: return "output_too_small";
+    case SegmentError::unsupported: return "unsupported";
+    case SegmentError::sg_mismatch: return "sg_mismatch";
+    case SegmentError::count_: break;
+  }
+  return "unknown";
+}
+
+const char* segment_error_message(SegmentError e) {
+  switch (e) {
+    case SegmentError::ok: return "segmented";
+    case SegmentError::parse_error: return "the frame does not parse as an NVGRE packet, so it cannot be segmented";
+    case SegmentError::not_tcp: return "the inner transport is not TCP; LSOv2 segments TCP sends only";
+    case SegmentError::header_too_large:
+      return "the header (frame start to the end of the TCP header) is larger than the profile's MaxHeaderSize";
+    case SegmentError::mss_zero: return "the MSS is 0";
+    case SegmentError::mss_too_large:
+      return "a segment of MSS payload bytes would not fit the 16-bit IP length fields";
+    case SegmentError::trailing_bytes: return "the frame has bytes after the end of the outer IP packet";
+    case SegmentError::inner_length_mismatch:
+      return "the inner IP packet does not end where the outer IP packet ends";
+    case SegmentError::output_too_small: return "the output buffers are smaller than the segment plan needs";
+    case SegmentError::unsupported: return "this implementation does not support this kind of packet";
+    case SegmentError::sg_mismatch: return "the scatter-gather list does not describe this send";
+    case SegmentError::count_: break;
+  }
+  return "unknown segmentation error";
+}
+
+SegmentPlan plan_segments(const SegmentInput& in) {
+  SegmentPlan p;
+  auto fail = [&p](SegmentError e) {
+    p = SegmentPlan{};
+    p.error = e;
+    return p;
+  };
+  if (!in.frame || !in.layout) return fail(SegmentError::parse_error);
+  const NvgreLayout& L = *in.layout;
+  if (!L.ok() || L.frame_len != in.frame_len) return fail(SegmentError::parse_error);
+  if (L.l4 != L4Proto::tcp) return fail(SegmentError::not_tcp);
+  if (L.header_size > in.max_header_size) return fail(SegmentError::header_too_large);
+  if (in.mss == 0) return fail(SegmentError::mss_zero);
+  if (L.outer.end() != in.frame_len) return fail(SegmentError::trailing_bytes);
+  if (L.inner.end() != L.outer.end()) return fail(SegmentError::inner_length_mismatch);
+
+  const uint32_t H = L.payload_offset;
+  const uint32_t P = L.payload_len;
+  const uint32_t seg_max = std::min(in.mss, P);
+  // Largest IP length field any segment carries (IPv4 total length / IPv6 payload length).
+  const uint64_t outer_len = uint64_t{H} - L.outer.offset - (L.outer_ipv4() ? 0 : 40) + seg_max;
+  const uint64_t inner_len = uint64_t{H} - L.inner.offset - (L.inner_ipv4() ? 0 : 40) + seg_max;
+  if (outer_len > 0xFFFF || inner_len > 0xFFFF) return fail(SegmentError::mss_too_large);
+
+  p.header_len = H;
+  p.payload_len = P;
+  p.mss = in.mss;
+  p.segments = P == 0 ? 1 : static_cast<uint32_t>((uint64_t{P} + in.mss - 1) / in.mss);
+  p.stride = (H + seg_max + 63) & ~63u;
+  p.first_offset = (64 - H % 64) % 64;
+  p.arena_bytes = p.segment_offset(p.segments - 1) + p.segment_len(p.segments - 1);
+  p.wire_bytes = size_t{p.segments} * H + P;
+  p.header_bytes = size_t{p.segments} * H;
+  return p;
+}
+
+SegmentError gather_segments(const SegmentInput& in, const SgEntry* entries, uint32_t count,
+                             const uint8_t* headers, const SegmentOutput& out) {
+  const SegmentPlan plan = plan_segments(in);
+  if (!plan.ok()) return plan.error;
+  if (count != plan.segments) return SegmentError::sg_mismatch;
+  if (out.arena_bytes < plan.arena_bytes || out.max_segments < plan.segments) return SegmentError::output_too_small;
+  // Check the whole list first: never leave half a send in the arena.
+  for (uint32_t i = 0; i < count; ++i) {
+    const SgEntry& e = entries[i];
+    if (e.header_len != plan.header_len || e.payload_len != plan.segment_payload_len(i) ||
+        e.payload_offset != plan.header_len + plan.segment_payload_offset(i))
+      return SegmentError::sg_mismatch;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    const SgEntry& e = entries[i];
+    uint8_t* dst = out.arena + plan.segment_offset(i);
+    std::memcpy(dst, headers + e.header_offset, e.header_len);
+    std::memcpy(dst + e.header_len, in.frame + e.payload_offset, e.payload_len);
+    out.segments[i] = {static_cast<uint32_t>(plan.segment_offset(i)), e.header_len + e.payload_len};
+  }
+  return SegmentError::ok;
+}
+
+}  // namespace eb

@@ -1,0 +1,84 @@
+// `reference`: the oracle. Each segment is copied whole (headers, then its payload slice), its
+// fields are written, and every checksum is computed from scratch over the finished bytes with
+// the plain ones-complement loop, in dependency order: IP headers, then TCP (its pseudo-header
+// read back from the segment's own inner IP header), then GRE (which covers the filled TCP).
+#include <cstring>
+
+#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/byteorder.h"
+#include "kernels/segment/segment_impls.h"
+#include "kernels/segment/segment_template.h"
+
+namespace eb::segment_detail {
+
+namespace {
+
+void fill_ipv4_checksum(uint8_t* ip, uint32_t ihl) {
+  store_be16(ip + 10, 0);
+  store_be16(ip + 10, csum_finish(ones_complement_sum_simple(ip, ihl)));
+}
+
+}  // namespace
+
+SegmentError reference_segment(const SegmentImpl&, const SegmentInput& in, const SegmentOutput& out,
+                               uint32_t* count) {
+  const SegmentPlan plan = plan_segments(in);
+  if (!plan.ok()) return plan.error;
+  if (out.arena_bytes < plan.arena_bytes || out.max_segments < plan.segments) return SegmentError::output_too_small;
+  const NvgreLayout& L = *in.layout;
+  const uint32_t H = plan.header_len;
+  const uint8_t flags = in.frame[L.l4_offset + 13];
+  const uint32_t seq = load_be32(in.frame + L.l4_offset + 4);
+  const uint16_t outer_id = L.outer_ipv4() ? load_be16(in.frame + L.outer.offset + 4) : 0;
+  const uint16_t inner_id = L.inner_ipv4() ? load_be16(in.frame + L.inner.offset + 4) : 0;
+
+  for (uint32_t i = 0; i < plan.segments; ++i) {
+    const uint32_t off = plan.segment_payload_offset(i);
+    const uint32_t len = plan.segment_payload_len(i);
+    const uint32_t seg_len = H + len;
+    uint8_t* s = out.arena + plan.segment_offset(i);
+    std::memcpy(s, in.frame, H);
+    std::memcpy(s + H, in.frame + H + off, len);
+
+    // Lengths and IDs.
+    uint8_t* oip = s + L.outer.offset;
+    if (L.outer_ipv4()) {
+      store_be16(oip + 2, static_cast<uint16_t>(seg_len - L.outer.offset));
+      store_be16(oip + 4, static_cast<uint16_t>(outer_id + i));
+    } else {
+      store_be16(oip + 4, static_cast<uint16_t>(seg_len - L.outer.offset - 40));
+    }
+    uint8_t* iip = s + L.inner.offset;
+    if (L.inner_ipv4()) {
+      store_be16(iip + 2, static_cast<uint16_t>(seg_len - L.inner.offset));
+      store_be16(iip + 4, static_cast<uint16_t>(inner_id + i));
+    } else {
+      store_be16(iip + 4, static_cast<uint16_t>(seg_len - L.inner.offset - 40));
+    }
+    // TCP sequence and flags.
+    uint8_t* tcp = s + L.l4_offset;
+    store_be32(tcp + 4, seq + off);
+    tcp[13] = segment_tcp_flags(flags, i, plan.segments);
+
+    // Checksums, from scratch.
+    if (L.outer_ipv4()) fill_ipv4_checksum(oip, L.outer.header_len);
+    if (L.inner_ipv4()) fill_ipv4_checksum(iip, L.inner.header_len);
+    const uint32_t tcp_len = seg_len - L.l4_offset;
+    const uint32_t pseudo =
+        L.inner_ipv4()
+            ? pseudo_header_sum_v4(s + pseudo_src_offset(L.inner), s + pseudo_dst_offset(L.inner), kIpProtoTCP, tcp_len)
+            : pseudo_header_sum_v6(s + pseudo_src_offset(L.inner), s + pseudo_dst_offset(L.inner), kIpProtoTCP, tcp_len);
+    store_be16(tcp + 16, 0);
+    store_be16(tcp + 16, csum_finish(ones_complement_sum_simple(tcp, tcp_len, pseudo)));
+    if (L.gre_checksum_present) {
+      store_be16(s + L.gre_checksum_offset, 0);
+      store_be16(s + L.gre_checksum_offset,
+                 csum_finish(ones_complement_sum_simple(s + L.gre_offset, seg_len - L.gre_offset)));
+    }
+    out.segments[i] = {static_cast<uint32_t>(plan.segment_offset(i)), seg_len};
+  }
+  if (count) *count = plan.segments;
+  return SegmentError::ok;
+}
+
+}  // namespace eb::segment_detail

@@ -1,0 +1,210 @@
+// Shared helpers for the segment tests: building sends, running an implementation into a
+// canary-filled arena, and an independent checker of the LSOv2 rules.
+//
+// The checker does not reuse the implementations' code: it compares each segment with the
+// super-packet field by field (what may change and how), recomputes every checksum over the
+// finished segment bytes with the plain loop, and re-parses every segment with our parser.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/checksum/offload.h"
+#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/byteorder.h"
+#include "kernels/packet/nvgre.h"
+#include "kernels/segment/segment.h"
+
+namespace eb::segtest {
+
+struct Send {
+  std::string name;
+  std::vector<uint8_t> frame;
+  NvgreLayout layout;
+};
+
+inline Send make_send(const NvgreSpec& spec, std::string name) {
+  Send s;
+  s.name = std::move(name);
+  s.frame = build_nvgre(spec);
+  s.layout = parse_nvgre(s.frame, ParseOptions{.large_send = true});
+  return s;
+}
+
+inline Send make_send_bytes(std::vector<uint8_t> frame, std::string name) {
+  Send s;
+  s.name = std::move(name);
+  s.frame = std::move(frame);
+  s.layout = parse_nvgre(s.frame, ParseOptions{.large_send = true});
+  return s;
+}
+
+// A spec with distinct, non-trivial field values; payload of `payload_len` random bytes.
+inline NvgreSpec base_spec(IpVersion outer, IpVersion inner, uint32_t payload_len, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  NvgreSpec s;
+  s.outer.version = outer;
+  s.inner.version = inner;
+  for (int i = 0; i < 16; ++i) {
+    s.outer.src[i] = static_cast<uint8_t>(rng());
+    s.outer.dst[i] = static_cast<uint8_t>(rng());
+    s.inner.src[i] = static_cast<uint8_t>(rng());
+    s.inner.dst[i] = static_cast<uint8_t>(rng());
+  }
+  s.outer.ipv4_id = static_cast<uint16_t>(rng());
+  s.inner.ipv4_id = static_cast<uint16_t>(rng());
+  s.vsid = static_cast<uint32_t>(rng()) & 0xFFFFFF;
+  s.flow_id = static_cast<uint8_t>(rng());
+  s.src_port = static_cast<uint16_t>(rng() | 1024);
+  s.dst_port = 443;
+  s.tcp_seq = static_cast<uint32_t>(rng());
+  s.tcp_ack = static_cast<uint32_t>(rng());
+  s.tcp_flags = 0x18;  // PSH|ACK
+  s.payload.resize(payload_len);
+  for (auto& b : s.payload) b = static_cast<uint8_t>(rng());
+  s.large_send = true;
+  s.l4_checksum_pseudo_seed = true;  // what the stack hands an LSOv2 NIC
+  return s;
+}
+
+// Every option everywhere: the header grows to exactly `target` (<= 256) when it can.
+inline void add_options(NvgreSpec& s, bool vlan, uint32_t ip_opts, uint32_t tcp_opts) {
+  s.outer_vlan = vlan;
+  if (s.outer.version == IpVersion::v4) s.outer.ipv4_options_len = ip_opts;
+  else s.outer.ip6_ext = {Ip6ExtSpec{.type = kIp6DestOpts, .len = 8 + ip_opts / 8 * 8}};
+  if (s.inner.version == IpVersion::v4) s.inner.ipv4_options_len = ip_opts;
+  else s.inner.ip6_ext = {Ip6ExtSpec{.type = kIp6HopByHop, .len = 8 + ip_opts / 8 * 8}};
+  s.tcp_options_len = tcp_opts;
+}
+
+struct Segmented {
+  SegmentError error = SegmentError::ok;
+  SegmentPlan plan;
+  uint32_t count = 0;
+  std::vector<uint8_t> arena;
+  std::vector<SegmentSlice> slices;
+  std::vector<std::vector<uint8_t>> segments;
+  bool canary_intact = true;  // bytes of the arena outside every slice left untouched
+};
+
+constexpr uint8_t kCanary = 0xA5;
+
+inline Segmented run_impl(const SegmentImpl& impl, const Send& s, uint32_t mss, uint32_t max_header = 256) {
+  Segmented r;
+  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header};
+  r.plan = plan_segments(in);
+  const size_t bytes = r.plan.ok() ? r.plan.arena_bytes : 4096;
+  const size_t nseg = r.plan.ok() ? r.plan.segments : 4;
+  r.arena.assign(bytes, kCanary);
+  r.slices.assign(nseg, SegmentSlice{0xFFFFFFFF, 0xFFFFFFFF});
+  const SegmentOutput out{r.arena.data(), r.arena.size(), r.slices.data(), r.slices.size()};
+  r.error = impl.run(in, out, &r.count);
+  if (r.error != SegmentError::ok) {
+    for (uint8_t b : r.arena) r.canary_intact &= b == kCanary;
+    return r;
+  }
+  std::vector<bool> covered(r.arena.size(), false);
+  for (uint32_t i = 0; i < r.count; ++i) {
+    const SegmentSlice sl = r.slices[i];
+    r.segments.emplace_back(r.arena.begin() + sl.offset, r.arena.begin() + sl.offset + sl.length);
+    for (uint32_t k = 0; k < sl.length; ++k) covered[sl.offset + k] = true;
+  }
+  for (size_t k = 0; k < r.arena.size(); ++k)
+    if (!covered[k] && r.arena[k] != kCanary) r.canary_intact = false;
+  return r;
+}
+
+// The ones-complement sum over a range must fold to 0xFFFF for a correct checksum (-0).
+inline bool sum_verifies(const uint8_t* p, size_t n, uint32_t init = 0) {
+  return fold16(ones_complement_sum_simple(p, n, init)) == 0xFFFF;
+}
+
+inline uint32_t pseudo_sum(const uint8_t* seg, const NvgreLayout& L, uint32_t tcp_len) {
+  const IpLayout& ip = L.inner;
+  if (ip.version == IpVersion::v4)
+    return pseudo_header_sum_v4(seg + ip.src_offset(), seg + ip.dst_offset(), kIpProtoTCP, tcp_len);
+  const uint32_t src = ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset();
+  const uint32_t dst = ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset();
+  return pseudo_header_sum_v6(seg + src, seg + dst, kIpProtoTCP, tcp_len);
+}
+
+// Checks every LSOv2 rule on `segs` produced from send `s` at `mss`. Returns "" or the first
+// violation found.
+inline std::string check_segments(const Send& s, uint32_t mss, const std::vector<std::vector<uint8_t>>& segs) {
+  const NvgreLayout& L = s.layout;
+  const uint32_t H = L.payload_offset, P = L.payload_len;
+  const uint32_t n = P == 0 ? 1 : (P + mss - 1) / mss;
+  auto at = [](uint32_t i, const std::string& what) { return "segment " + std::to_string(i) + ": " + what; };
+  if (segs.size() != n) return "expected " + std::to_string(n) + " segments, got " + std::to_string(segs.size());
+  const uint8_t* f = s.frame.data();
+  const uint16_t oid = L.outer_ipv4() ? load_be16(f + L.outer.offset + 4) : 0;
+  const uint16_t iid = L.inner_ipv4() ? load_be16(f + L.inner.offset + 4) : 0;
+  const uint32_t seq0 = load_be32(f + L.l4_offset + 4);
+  const uint8_t flags0 = f[L.l4_offset + 13];
+  // Header bytes a segment may change.
+  std::vector<bool> may_change(H, false);
+  auto mark = [&](uint32_t off, uint32_t len) {
+    for (uint32_t k = 0; k < len; ++k) may_change[off + k] = true;
+  };
+  for (const IpLayout* ip : {&L.outer, &L.inner}) {
+    if (ip->version == IpVersion::v4) mark(ip->offset + 2, 4), mark(ip->offset + 10, 2);
+    else mark(ip->offset + 4, 2);
+  }
+  mark(L.l4_offset + 4, 4), mark(L.l4_offset + 13, 1), mark(L.l4_offset + 16, 2);
+  if (L.gre_checksum_present) mark(L.gre_checksum_offset, 2);
+
+  std::vector<uint8_t> joined;
+  uint64_t expected_seq = seq0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::vector<uint8_t>& g = segs[i];
+    const uint32_t len = i + 1 < n ? mss : P - (n - 1) * mss;
+    if (g.size() != H + len) return at(i, "length " + std::to_string(g.size()) + ", expected " + std::to_string(H + len));
+    const NvgreLayout sl = parse_nvgre(g);  // a wire segment parses without large-send help
+    if (!sl.ok()) return at(i, std::string("does not parse: ") + parse_error_name(sl.error));
+    if (sl.header_size != L.header_size || sl.l4 != L4Proto::tcp || sl.payload_len != len)
+      return at(i, "parsed header size / L4 / payload length differ from the super-packet's");
+    for (uint32_t k = 0; k < H; ++k)
+      if (!may_change[k] && g[k] != f[k]) return at(i, "header byte " + std::to_string(k) + " changed");
+    // IP lengths, IDs, checksums.
+    if (L.outer_ipv4()) {
+      const uint8_t* ip = g.data() + L.outer.offset;
+      if (load_be16(ip + 2) != g.size() - L.outer.offset) return at(i, "outer IPv4 total length");
+      if (load_be16(ip + 4) != static_cast<uint16_t>(oid + i)) return at(i, "outer IPv4 ID");
+      if (!sum_verifies(ip, L.outer.header_len)) return at(i, "outer IPv4 header checksum");
+    } else if (load_be16(g.data() + L.outer.offset + 4) != g.size() - L.outer.offset - 40) {
+      return at(i, "outer IPv6 payload length");
+    }
+    if (L.inner_ipv4()) {
+      const uint8_t* ip = g.data() + L.inner.offset;
+      if (load_be16(ip + 2) != g.size() - L.inner.offset) return at(i, "inner IPv4 total length");
+      if (load_be16(ip + 4) != static_cast<uint16_t>(iid + i)) return at(i, "inner IPv4 ID");
+      if (!sum_verifies(ip, L.inner.header_len)) return at(i, "inner IPv4 header checksum");
+    } else if (load_be16(g.data() + L.inner.offset + 4) != g.size() - L.inner.offset - 40) {
+      return at(i, "inner IPv6 payload length");
+    }
+    // TCP.
+    const uint8_t* tcp = g.data() + L.l4_offset;
+    if (load_be32(tcp + 4) != static_cast<uint32_t>(expected_seq)) return at(i, "TCP sequence number");
+    uint8_t want = flags0;
+    if (i > 0) want &= 0x7F;                    // CWR only on the first
+    if (i + 1 < n) want &= ~uint8_t{0x09};      // FIN, PSH only on the last
+    if (tcp[13] != want) return at(i, "TCP flags");
+    const uint32_t tcp_len = static_cast<uint32_t>(g.size()) - L.l4_offset;
+    if (!sum_verifies(tcp, tcp_len, pseudo_sum(g.data(), L, tcp_len))) return at(i, "TCP checksum");
+    if (L.gre_checksum_present && !sum_verifies(g.data() + L.gre_offset, g.size() - L.gre_offset))
+      return at(i, "GRE checksum");
+    // The checksum family's receive-side verify (its reference kernel) must agree.
+    const VerifyResult v = checksum_verify(g.data(), sl, reference_checksum());
+    if (v.any_bad() || v.l4 != CsumStatus::good) return at(i, "checksum_verify reports a bad or missing checksum");
+    expected_seq += len;
+    joined.insert(joined.end(), g.begin() + H, g.end());
+  }
+  if (joined.size() != P || !std::equal(joined.begin(), joined.end(), s.frame.begin() + H))
+    return "segment payloads joined in sequence order differ from the original payload";
+  return {};
+}
+
+}  // namespace eb::segtest

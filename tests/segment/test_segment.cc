@@ -1,0 +1,435 @@
+// Segmentation (LSOv2 of NVGRE sends): every implementation against the rules (independent
+// checker) and byte for byte against `reference`; edge cases; errors; guard pages; DPDK peer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "kernels/checksum/checksum.h"
+#include "tests/segment/segment_test_util.h"
+#include "tests/support/guard_page.h"
+
+namespace eb {
+namespace {
+
+using segtest::add_options;
+using segtest::base_spec;
+using segtest::check_segments;
+using segtest::make_send;
+using segtest::run_impl;
+using segtest::Send;
+
+constexpr IpVersion v4 = IpVersion::v4, v6 = IpVersion::v6;
+const std::pair<IpVersion, IpVersion> kCombos[] = {{v4, v4}, {v4, v6}, {v6, v4}, {v6, v6}};
+
+std::string combo(IpVersion o, IpVersion i) {
+  return std::string(o == v4 ? "v4" : "v6") + (i == v4 ? "v4" : "v6");
+}
+
+const SegmentImpl& reference_impl() { return *find_impl(segment_impls(), "reference"); }
+
+// Every record this machine can run, peers excluded (they have their own tests).
+std::vector<const SegmentImpl*> runnable() {
+  std::vector<const SegmentImpl*> v;
+  for (const auto& r : segment_impls())
+    if (r.info.supported() && r.info.kind != ImplKind::peer) v.push_back(&r);
+  return v;
+}
+
+// Runs every implementation on one send: the reference must satisfy the rules, every other
+// must produce exactly the reference's bytes and slice table, touching nothing else.
+void check_all(const Send& s, uint32_t mss, uint32_t max_header = 256) {
+  SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
+  ASSERT_TRUE(s.layout.ok()) << parse_error_name(s.layout.error);
+  const auto ref = run_impl(reference_impl(), s, mss, max_header);
+  ASSERT_EQ(ref.error, SegmentError::ok) << segment_error_name(ref.error);
+  EXPECT_EQ(ref.count, ref.plan.segments);
+  EXPECT_TRUE(ref.canary_intact);
+  EXPECT_EQ(check_segments(s, mss, ref.segments), "");
+  for (const SegmentImpl* impl : runnable()) {
+    if (impl == &reference_impl()) continue;
+    SCOPED_TRACE(impl->info.name);
+    const auto got = run_impl(*impl, s, mss, max_header);
+    ASSERT_EQ(got.error, SegmentError::ok) << segment_error_name(got.error);
+    EXPECT_TRUE(got.canary_intact);
+    ASSERT_EQ(got.count, ref.count);
+    for (uint32_t i = 0; i < got.count; ++i) {
+      EXPECT_EQ(got.slices[i].offset, ref.slices[i].offset);
+      ASSERT_EQ(got.segments[i], ref.segments[i]) << "segment " << i;
+    }
+    // Scatter-gather: describe, then gather, must give the same bytes.
+    if (impl->describe) {
+      const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header};
+      std::vector<uint8_t> headers(ref.plan.header_bytes, 0x5A);
+      std::vector<SgEntry> entries(ref.plan.segments);
+      uint32_t n = 0;
+      ASSERT_EQ(impl->run_sg(in, SgOutput{headers.data(), headers.size(), entries.data(), entries.size()}, &n),
+                SegmentError::ok);
+      ASSERT_EQ(n, ref.count);
+      for (uint32_t i = 0; i < n; ++i) {
+        // A DMA list references the original payload, it does not copy it.
+        EXPECT_EQ(entries[i].payload_offset, ref.plan.header_len + i * mss);
+        EXPECT_EQ(entries[i].payload_len, ref.plan.segment_payload_len(i));
+      }
+      std::vector<uint8_t> arena(ref.plan.arena_bytes, segtest::kCanary);
+      std::vector<SegmentSlice> slices(n);
+      ASSERT_EQ(gather_segments(in, entries.data(), n, headers.data(),
+                                SegmentOutput{arena.data(), arena.size(), slices.data(), slices.size()}),
+                SegmentError::ok);
+      EXPECT_EQ(arena, ref.arena);
+    }
+  }
+}
+
+TEST(SegmentRegistry, ListsTheFamily) {
+  const auto& v = segment_impls();
+  for (const char* name : {"reference", "fused", "zerocopy", "dpdk-gso"}) EXPECT_NE(find_impl(v, name), nullptr) << name;
+  for (const auto& r : v) {
+    EXPECT_EQ(r.info.family, "segment");
+    EXPECT_NE(r.segment, nullptr) << r.info.name;
+  }
+  EXPECT_EQ(find_impl(v, "reference")->info.kind, ImplKind::reference);
+  EXPECT_EQ(find_impl(v, "dpdk-gso")->info.kind, ImplKind::peer);
+  EXPECT_NE(find_impl(v, "zerocopy")->describe, nullptr);
+  EXPECT_TRUE(best_segment().info.supported());
+  // Every fused-NAME variant follows a checksum record with copy_and_sum.
+  for (const auto& r : v) {
+    if (r.info.name.rfind("fused", 0) != 0) continue;
+    ASSERT_NE(r.kernels.copy_and_sum, nullptr) << r.info.name;
+    const ChecksumImpl* c = find_checksum(r.kernels.checksum_impl);
+    ASSERT_NE(c, nullptr) << r.kernels.checksum_impl;
+    EXPECT_EQ(c->copy_and_sum, r.kernels.copy_and_sum);
+  }
+}
+
+// 64 KiB sends at the two MTUs of the benchmarks, in all four IP combinations.
+TEST(Segment, LargeSendsAllCombos) {
+  for (auto [o, i] : kCombos)
+    for (uint32_t mss : {1418u, 8948u, 1460u}) {
+      const Send s = make_send(base_spec(o, i, 65536, 11 + mss), combo(o, i) + "-64k");
+      check_all(s, mss);
+    }
+}
+
+// Payload k*MSS, k*MSS+1, k*MSS-1, one byte, MSS 1, MSS above and equal to the payload.
+TEST(Segment, PayloadEdges) {
+  for (auto [o, i] : kCombos) {
+    const uint32_t mss = 1000;
+    for (uint32_t p : {3 * mss, 3 * mss + 1, 3 * mss - 1, 1u, mss, mss + 1, 2 * mss})
+      check_all(make_send(base_spec(o, i, p, p), combo(o, i) + "-p" + std::to_string(p)), mss);
+    check_all(make_send(base_spec(o, i, 777, 5), combo(o, i) + "-mss1"), 1);
+    check_all(make_send(base_spec(o, i, 2, 6), combo(o, i) + "-mss1-p2"), 1);
+    check_all(make_send(base_spec(o, i, 64, 7), combo(o, i) + "-mss63"), 63);  // odd MSS: odd-length middles
+  }
+}
+
+// A send that fits one segment passes through as that segment with every checksum filled (the
+// super-packet carries the length-0 pseudo-header seed, so the TCP checksum must change).
+TEST(Segment, FitsOneSegmentPassesThroughFilled) {
+  for (auto [o, i] : kCombos) {
+    NvgreSpec spec = base_spec(o, i, 500, 21);
+    spec.tcp_flags = 0x80 | 0x18 | 0x01;  // CWR PSH ACK FIN: all kept on the only segment
+    const Send s = make_send(spec, combo(o, i) + "-fits");
+    const auto r = run_impl(reference_impl(), s, 1460);
+    ASSERT_EQ(r.error, SegmentError::ok);
+    EXPECT_TRUE(r.plan.passthrough());
+    ASSERT_EQ(r.segments.size(), 1u);
+    EXPECT_EQ(check_segments(s, 1460, r.segments), "");
+    EXPECT_EQ(r.segments[0][s.layout.l4_offset + 13], spec.tcp_flags);
+    // An empty payload is one header-only segment too.
+    check_all(make_send(base_spec(o, i, 0, 22), combo(o, i) + "-empty"), 1460);
+    check_all(s, 1460);
+  }
+}
+
+// The 256-byte maximum header with options everywhere, and the header-size sweep.
+TEST(Segment, HeaderSizesUpTo256WithOptions) {
+  for (auto [o, i] : kCombos) {
+    for (uint32_t ipo : {0u, 4u, 12u, 24u, 40u})
+      for (uint32_t tcpo : {0u, 12u, 40u})
+        for (bool vlan : {false, true}) {
+          NvgreSpec spec = base_spec(o, i, 5000 + ipo + tcpo, ipo * 100 + tcpo + vlan);
+          add_options(spec, vlan, ipo, tcpo);
+          const Send s = make_send(spec, combo(o, i) + "-opts" + std::to_string(ipo) + "-" + std::to_string(tcpo) +
+                                             (vlan ? "-vlan" : ""));
+          if (s.layout.header_size > 256) continue;
+          check_all(s, 1400);
+        }
+  }
+  // Options everywhere up to exactly 256: outer VLAN (18), outer IPv6 with extension headers,
+  // GRE with C and S (16), inner Ethernet (14), inner IPv4 with 40 option bytes (60), TCP with
+  // 40 option bytes (60).
+  NvgreSpec spec = base_spec(v6, v4, 20000, 99);
+  spec.outer_vlan = true;
+  spec.outer.ip6_ext = {Ip6ExtSpec{.type = kIp6HopByHop, .len = 16}, Ip6ExtSpec{.type = kIp6DestOpts, .len = 16}};
+  spec.inner.ipv4_options_len = 40;
+  spec.tcp_options_len = 40;
+  spec.gre_checksum = true;
+  spec.gre_seq = true;
+  const Send s = make_send(spec, "v6v4-256");
+  ASSERT_EQ(s.layout.header_size, 18u + 40 + 32 + 16 + 14 + 60 + 60);
+  ASSERT_EQ(s.layout.header_size, 240u);
+  check_all(s, 1418);
+  NvgreSpec spec2 = spec;
+  spec2.outer.ip6_ext.push_back(Ip6ExtSpec{.type = kIp6DestOpts, .len = 16});
+  const Send s2 = make_send(spec2, "v6v4-256b");
+  ASSERT_EQ(s2.layout.header_size, 256u);
+  check_all(s2, 1418);
+  check_all(s2, 1);
+}
+
+// GRE checksum (C bit) recomputed per segment; GRE sequence (S bit) copied.
+TEST(Segment, GreChecksumAndSequence) {
+  for (auto [o, i] : kCombos)
+    for (int cs = 1; cs < 4; ++cs) {
+      NvgreSpec spec = base_spec(o, i, 9001, 31 + cs);
+      spec.gre_checksum = cs & 1;
+      spec.gre_seq = cs & 2;
+      spec.gre_seq_number = 0xDEADBEEF;
+      check_all(make_send(spec, combo(o, i) + "-gre" + std::to_string(cs)), 1418);
+    }
+}
+
+// IPv6 type-2 routing header (final destination) and Home Address option in the pseudo-header.
+TEST(Segment, Ipv6MobilityPseudoHeader) {
+  for (IpVersion o : {v4, v6}) {
+    NvgreSpec spec = base_spec(o, v6, 4000, 41);
+    Ip6ExtSpec hao{.type = kIp6DestOpts, .len = 24, .home_address_option = true};
+    Ip6ExtSpec rt2{.type = kIp6Routing, .len = 24, .routing_type = 2};
+    for (int k = 0; k < 16; ++k) hao.home_address[k] = static_cast<uint8_t>(0xA0 + k), rt2.home_address[k] = static_cast<uint8_t>(0xC0 + k);
+    spec.inner.ip6_ext = {rt2};
+    const Send a = make_send(spec, combo(o, v6) + "-rt2");
+    ASSERT_NE(a.layout.inner.ip6_rt2_addr_offset, 0u);
+    check_all(a, 1000);
+    spec.inner.ip6_ext = {hao};
+    const Send b = make_send(spec, combo(o, v6) + "-hao");
+    ASSERT_NE(b.layout.inner.ip6_home_addr_offset, 0u);
+    check_all(b, 1000);
+  }
+}
+
+// Flags: FIN/PSH only last, CWR only first, the others everywhere; IDs and seq wrap.
+TEST(Segment, FlagsIdsAndSequenceWrap) {
+  for (auto [o, i] : kCombos)
+    for (uint8_t flags : {uint8_t{0x10}, uint8_t{0x19}, uint8_t{0x98}, uint8_t{0xD9}, uint8_t{0xFF}}) {
+      NvgreSpec spec = base_spec(o, i, 7000, flags);
+      spec.tcp_flags = flags;
+      spec.outer.ipv4_id = 0xFFFE;
+      spec.inner.ipv4_id = 0xFFFF;
+      spec.tcp_seq = 0xFFFFF000;
+      check_all(make_send(spec, combo(o, i) + "-flags" + std::to_string(flags)), 1000);
+    }
+}
+
+// Randomised sends: versions, options, VLAN, GRE bits, flags, payload and MSS.
+TEST(Segment, RandomSends) {
+  std::mt19937_64 rng(20240611);
+  for (int n = 0; n < 150; ++n) {
+    const auto [o, i] = kCombos[rng() % 4];
+    const uint32_t payload = static_cast<uint32_t>(rng() % 70000);
+    NvgreSpec spec = base_spec(o, i, payload, rng());
+    add_options(spec, rng() & 1, static_cast<uint32_t>(rng() % 11) * 4, static_cast<uint32_t>(rng() % 11) * 4);
+    spec.gre_checksum = rng() % 4 == 0;
+    spec.gre_seq = rng() % 4 == 0;
+    spec.tcp_flags = static_cast<uint8_t>(rng());
+    spec.l4_checksum_pseudo_seed = rng() & 1;
+    const Send s = make_send(spec, "random" + std::to_string(n));
+    if (s.layout.header_size > 256) continue;
+    const uint32_t mss = rng() % 8 == 0 ? 1 + static_cast<uint32_t>(rng() % 64) : 500 + static_cast<uint32_t>(rng() % 9000);
+    if (payload / mss > 20000) continue;
+    check_all(s, mss);
+  }
+}
+
+// --- Errors: a specific error, nothing written ---------------------------------------------
+void expect_error(const Send& s, uint32_t mss, SegmentError want, uint32_t max_header = 256) {
+  SCOPED_TRACE(s.name);
+  for (const SegmentImpl* impl : runnable()) {
+    SCOPED_TRACE(impl->info.name);
+    const auto r = run_impl(*impl, s, mss, max_header);
+    EXPECT_EQ(r.error, want) << segment_error_name(r.error);
+    EXPECT_TRUE(r.canary_intact);
+    EXPECT_TRUE(r.segments.empty());
+  }
+  EXPECT_STRNE(segment_error_message(want), segment_error_message(SegmentError::count_));
+}
+
+TEST(SegmentErrors, SpecificErrors) {
+  NvgreSpec udp = base_spec(v4, v4, 3000, 1);
+  udp.l4 = L4Proto::udp;
+  expect_error(make_send(udp, "udp"), 1000, SegmentError::not_tcp);
+
+  NvgreSpec big = base_spec(v4, v4, 3000, 2);
+  add_options(big, true, 40, 40);
+  const Send bs = make_send(big, "header-200");
+  expect_error(bs, 1000, SegmentError::header_too_large, bs.layout.header_size - 1);
+  check_all(bs, 1000, bs.layout.header_size);  // exactly at the limit is fine
+
+  expect_error(make_send(base_spec(v4, v4, 3000, 3), "mss0"), 0, SegmentError::mss_zero);
+  // MSS so large a full segment overflows the 16-bit IPv4 total length.
+  expect_error(make_send(base_spec(v4, v4, 70000, 4), "mss-too-large"), 65500, SegmentError::mss_too_large);
+
+  // Parse error: a truncated frame.
+  Send t = make_send(base_spec(v4, v4, 3000, 5), "truncated");
+  t.frame.resize(60);
+  t.layout = parse_nvgre(t.frame, ParseOptions{.large_send = true});
+  expect_error(t, 1000, SegmentError::parse_error);
+
+  // Trailing bytes after the outer IP packet (explicit lengths, frame longer).
+  Send tr = make_send(base_spec(v4, v4, 3000, 6), "trailing");
+  tr.frame.push_back(0);
+  tr.layout = parse_nvgre(tr.frame, ParseOptions{.large_send = true});
+  ASSERT_TRUE(tr.layout.ok());
+  expect_error(tr, 1000, SegmentError::trailing_bytes);
+
+  // Inner IP packet shorter than the outer one says it carries.
+  Send im = make_send(base_spec(v4, v4, 3000, 7), "inner-short");
+  const uint32_t ii = im.layout.inner.offset;
+  store_be16(im.frame.data() + ii + 2, static_cast<uint16_t>(load_be16(im.frame.data() + ii + 2) - 10));
+  im.layout = parse_nvgre(im.frame, ParseOptions{.large_send = true});
+  ASSERT_TRUE(im.layout.ok()) << parse_error_name(im.layout.error);
+  expect_error(im, 1000, SegmentError::inner_length_mismatch);
+
+  // A layout that is not this frame's.
+  Send other = make_send(base_spec(v4, v4, 3000, 8), "stale-layout");
+  other.layout.frame_len += 1;
+  expect_error(other, 1000, SegmentError::parse_error);
+}
+
+TEST(SegmentErrors, OutputTooSmall) {
+  const Send s = make_send(base_spec(v4, v6, 10000, 9), "small-out");
+  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, 1418, 256};
+  const SegmentPlan plan = plan_segments(in);
+  ASSERT_TRUE(plan.ok());
+  for (const SegmentImpl* impl : runnable()) {
+    SCOPED_TRACE(impl->info.name);
+    std::vector<uint8_t> arena(plan.arena_bytes, segtest::kCanary);
+    std::vector<SegmentSlice> slices(plan.segments);
+    EXPECT_EQ(impl->run(in, {arena.data(), arena.size() - 1, slices.data(), slices.size()}), SegmentError::output_too_small);
+    EXPECT_EQ(impl->run(in, {arena.data(), arena.size(), slices.data(), slices.size() - 1}), SegmentError::output_too_small);
+    EXPECT_TRUE(std::all_of(arena.begin(), arena.end(), [](uint8_t b) { return b == segtest::kCanary; }));
+    if (impl->describe) {
+      std::vector<uint8_t> h(plan.header_bytes);
+      std::vector<SgEntry> e(plan.segments);
+      EXPECT_EQ(impl->run_sg(in, {h.data(), h.size() - 1, e.data(), e.size()}), SegmentError::output_too_small);
+      EXPECT_EQ(impl->run_sg(in, {h.data(), h.size(), e.data(), e.size() - 1}), SegmentError::output_too_small);
+    }
+  }
+}
+
+TEST(SegmentErrors, GatherRefusesAForeignList) {
+  const Send s = make_send(base_spec(v4, v4, 5000, 10), "sg");
+  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, 1000, 256};
+  const SegmentPlan plan = plan_segments(in);
+  const SegmentImpl& zc = *find_impl(segment_impls(), "zerocopy");
+  std::vector<uint8_t> h(plan.header_bytes);
+  std::vector<SgEntry> e(plan.segments);
+  ASSERT_EQ(zc.run_sg(in, {h.data(), h.size(), e.data(), e.size()}), SegmentError::ok);
+  std::vector<uint8_t> arena(plan.arena_bytes, segtest::kCanary);
+  std::vector<SegmentSlice> slices(plan.segments);
+  e.back().payload_len += 1;
+  EXPECT_EQ(gather_segments(in, e.data(), plan.segments, h.data(), {arena.data(), arena.size(), slices.data(), slices.size()}),
+            SegmentError::sg_mismatch);
+  EXPECT_EQ(gather_segments(in, e.data(), plan.segments - 1, h.data(), {arena.data(), arena.size(), slices.data(), slices.size()}),
+            SegmentError::sg_mismatch);
+  EXPECT_TRUE(std::all_of(arena.begin(), arena.end(), [](uint8_t b) { return b == segtest::kCanary; }));
+}
+
+// --- Guard pages: input frame, output arena and header arena each ending at a PROT_NONE page.
+TEST(SegmentGuard, BuffersEndingAtAGuardPage) {
+  for (auto [o, i] : kCombos)
+    for (uint32_t payload : {65536u, 65535u, 4001u, 1u}) {
+      const Send s = make_send(base_spec(o, i, payload, payload + 3), combo(o, i) + "-guard");
+      test::GuardedBuffer frame(s.frame.size());
+      frame.copy_from(s.frame.data(), s.frame.size());
+      for (uint32_t mss : {1418u, 1417u, 8948u}) {
+        SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
+        const SegmentInput in{frame.data(), frame.size(), &s.layout, mss, 256};
+        const SegmentPlan plan = plan_segments(in);
+        ASSERT_TRUE(plan.ok());
+        const auto ref = run_impl(reference_impl(), s, mss);
+        for (const SegmentImpl* impl : runnable()) {
+          SCOPED_TRACE(impl->info.name);
+          test::GuardedOutput arena(plan.arena_bytes);
+          std::vector<SegmentSlice> slices(plan.segments);
+          ASSERT_EQ(impl->run(in, {arena.data(), arena.size(), slices.data(), slices.size()}), SegmentError::ok);
+          for (uint32_t k = 0; k < plan.segments; ++k)
+            ASSERT_EQ(0, std::memcmp(arena.data() + slices[k].offset, ref.segments[k].data(), slices[k].length));
+          if (impl->describe) {
+            test::GuardedOutput headers(plan.header_bytes);
+            std::vector<SgEntry> e(plan.segments);
+            ASSERT_EQ(impl->run_sg(in, {headers.data(), headers.size(), e.data(), e.size()}), SegmentError::ok);
+            test::GuardedOutput arena2(plan.arena_bytes);
+            ASSERT_EQ(gather_segments(in, e.data(), plan.segments, headers.data(),
+                                      {arena2.data(), arena2.size(), slices.data(), slices.size()}),
+                      SegmentError::ok);
+            ASSERT_EQ(0, std::memcmp(arena.data(), arena2.data(), plan.arena_bytes));
+          }
+        }
+      }
+    }
+}
+
+// --- DPDK peer: field by field where rte_gso should agree -------------------------------------
+TEST(SegmentDpdk, AgreesWithReferenceWhereItShould) {
+  segment_start_peers();
+  const SegmentImpl& dpdk = *find_impl(segment_impls(), "dpdk-gso");
+  if (!dpdk.info.supported()) GTEST_SKIP() << "dpdk-gso: " << dpdk.info.why_unsupported();
+  std::mt19937_64 rng(7);
+  int compared = 0;
+  for (int n = 0; n < 40; ++n) {
+    NvgreSpec spec = base_spec(v4, v4, n < 4 ? 65536 : static_cast<uint32_t>(rng() % 66000), rng());
+    add_options(spec, rng() & 1, static_cast<uint32_t>(rng() % 11) * 4, static_cast<uint32_t>(rng() % 11) * 4);
+    spec.tcp_flags = static_cast<uint8_t>(rng()) | 0x10;
+    if (n % 3 == 0) spec.tcp_flags &= 0x7F;
+    const Send s = make_send(spec, "dpdk" + std::to_string(n));
+    const uint32_t mss = n % 2 ? 1418 : 500 + static_cast<uint32_t>(rng() % 8500);
+    SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
+    const auto ref = run_impl(reference_impl(), s, mss);
+    const auto got = run_impl(dpdk, s, mss);
+    ASSERT_EQ(got.error, SegmentError::ok) << segment_error_name(got.error);
+    ASSERT_EQ(got.count, ref.count);
+    const bool cwr = spec.tcp_flags & 0x80;
+    const uint32_t t = s.layout.l4_offset;
+    for (uint32_t i = 0; i < got.count; ++i) {
+      const auto& a = got.segments[i];
+      const auto& b = ref.segments[i];
+      ASSERT_EQ(a.size(), b.size());
+      if (!cwr || i == 0) {
+        // Identical when the CWR difference cannot arise.
+        const auto d = std::mismatch(a.begin(), a.end(), b.begin());
+        ASSERT_TRUE(d.first == a.end()) << "segment " << i << " first differs at byte " << (d.first - a.begin())
+                                        << " (TCP header at " << t << ")";
+        continue;
+      }
+      // DPDK keeps CWR on every segment: only the flags byte and the TCP checksum may differ,
+      // and DPDK's own TCP checksum must verify over its own bytes.
+      for (size_t k = 0; k < a.size(); ++k) {
+        if (k == t + 13) {
+          EXPECT_EQ(a[k], b[k] | 0x80);
+        } else if (k != t + 16 && k != t + 17) {
+          ASSERT_EQ(a[k], b[k]) << "segment " << i << " byte " << k;
+        }
+      }
+      const uint32_t tl = static_cast<uint32_t>(a.size()) - t;
+      EXPECT_TRUE(segtest::sum_verifies(a.data() + t, tl, segtest::pseudo_sum(a.data(), s.layout, tl)));
+    }
+    ++compared;
+  }
+  EXPECT_EQ(compared, 40);
+}
+
+TEST(SegmentDpdk, RefusesWhatRteGsoCannotDo) {
+  segment_start_peers();
+  const SegmentImpl& dpdk = *find_impl(segment_impls(), "dpdk-gso");
+  if (!dpdk.info.supported()) GTEST_SKIP() << "dpdk-gso: " << dpdk.info.why_unsupported();
+  for (auto [o, i] : {std::pair{v4, v6}, std::pair{v6, v4}, std::pair{v6, v6}})
+    EXPECT_EQ(run_impl(dpdk, make_send(base_spec(o, i, 5000, 1), "v6"), 1000).error, SegmentError::unsupported);
+  NvgreSpec c = base_spec(v4, v4, 5000, 2);
+  c.gre_checksum = true;
+  EXPECT_EQ(run_impl(dpdk, make_send(c, "grec"), 1000).error, SegmentError::unsupported);
+}
+
+}  // namespace
+}  // namespace eb
