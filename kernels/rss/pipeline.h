@@ -1,0 +1,155 @@
+// Receive steering for NVGRE in software: hash type selection (NDIS hash types), tuple
+// extraction, Toeplitz hash (any registry implementation, batched), indirection table, and a
+// VMQ classifier on inner destination MAC + VSID.
+//
+// Which bytes are hashed (nvgre-offload-reference.md, "RSS and VMQ for NVGRE"):
+//  1. Inner TCP/UDP parsed (layout ok, or only the payload cut short by the capture): the inner
+//     headers, by NDIS precedence among the enabled types: the 4-tuple type of the inner L4
+//     (TCP_IPV6_EX before TCP_IPV6, likewise UDP), else the inner IP 2-tuple type (IPV6_EX before
+//     IPV6). EX types take the Home Address option's address as source and the type-2 routing
+//     header's address as destination when those are present (else the header's own).
+//  2. Otherwise, when the frame is NVGRE up to GRE (the inner frame is not IP, is fragmented,
+//     carries another protocol, or is malformed), or when no inner type is enabled: the outer IP
+//     2-tuple (IPV4, or IPV6_EX / IPV6).
+//  3. Otherwise (not NVGRE, or broken before GRE, or no enabled type fits): not hashed; the
+//     packet goes to queue 0, as a NIC indicates unhashed packets on the default queue.
+// Input order: source address, destination address[, source port, destination port], wire bytes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "datasets/corpus.h"
+#include "kernels/packet/nvgre.h"
+#include "kernels/rss/toeplitz.h"
+
+namespace eb {
+
+// NDIS_HASH_* bit values.
+enum RssHashType : uint32_t {
+  kRssHashNone = 0,
+  kRssHashIPv4 = 0x00000100,
+  kRssHashTcpIPv4 = 0x00000200,
+  kRssHashIPv6 = 0x00000400,
+  kRssHashIPv6Ex = 0x00000800,
+  kRssHashTcpIPv6 = 0x00001000,
+  kRssHashTcpIPv6Ex = 0x00002000,
+  kRssHashUdpIPv4 = 0x00004000,
+  kRssHashUdpIPv6 = 0x00008000,
+  kRssHashUdpIPv6Ex = 0x00010000,
+};
+constexpr uint32_t kRssHashAll = kRssHashIPv4 | kRssHashTcpIPv4 | kRssHashUdpIPv4 | kRssHashIPv6 | kRssHashTcpIPv6 |
+                                 kRssHashUdpIPv6 | kRssHashIPv6Ex | kRssHashTcpIPv6Ex | kRssHashUdpIPv6Ex;
+// Without the EX types (what most NICs enable).
+constexpr uint32_t kRssHashDefault = kRssHashIPv4 | kRssHashTcpIPv4 | kRssHashUdpIPv4 | kRssHashIPv6 |
+                                     kRssHashTcpIPv6 | kRssHashUdpIPv6;
+
+// "ipv4", "tcp-ipv4", "udp-ipv4", "ipv6", "tcp-ipv6", "udp-ipv6", "ipv6-ex", "tcp-ipv6-ex",
+// "udp-ipv6-ex"; "none" for 0.
+const char* rss_hash_type_name(uint32_t type);
+// A comma-separated list of those names, or "all" (kRssHashAll) / "default" (kRssHashDefault).
+bool parse_rss_hash_types(std::string_view list, uint32_t* types, std::string* error);
+std::string rss_hash_types_to_string(uint32_t types);
+
+enum RssFlags : uint8_t {
+  kRssFromOuter = 1,   // the outer IP 2-tuple was hashed (fallback)
+  kRssExSrc = 2,       // source address taken from the Home Address option
+  kRssExDst = 4,       // destination address taken from the type-2 routing header
+  kRssVmqMatched = 8,  // a VMQ filter matched (vmq_queue is its queue)
+};
+
+constexpr size_t kRssMaxTuple = 36;
+
+// Where a packet's hash input comes from (offsets into the frame); len 0 = not hashed.
+struct RssTupleSpec {
+  uint32_t type = kRssHashNone;
+  uint8_t flags = 0;
+  uint8_t len = 0;        // 0, 8, 12, 32 or 36
+  uint8_t addr_len = 0;   // 4 or 16
+  uint32_t src_off = 0, dst_off = 0, ports_off = 0;
+};
+RssTupleSpec rss_select(const NvgreLayout& layout, uint32_t enabled_types);
+// Copies the tuple bytes (spec.len of them) from the frame to `out`.
+inline void rss_copy_tuple(const uint8_t* frame, const RssTupleSpec& s, uint8_t* out) {
+  for (uint32_t i = 0; i < s.addr_len; ++i) out[i] = frame[s.src_off + i];
+  for (uint32_t i = 0; i < s.addr_len; ++i) out[s.addr_len + i] = frame[s.dst_off + i];
+  if (s.len > 2 * s.addr_len)
+    for (uint32_t i = 0; i < 4; ++i) out[2 * s.addr_len + i] = frame[s.ports_off + i];
+}
+
+struct VmqFilter {
+  uint8_t mac[6] = {};
+  uint32_t vsid = 0;  // 24 bits
+  uint16_t queue = 0;
+};
+
+struct RssConfig {
+  std::vector<uint8_t> key{kMicrosoftRssKey, kMicrosoftRssKey + 40};
+  uint32_t hash_types = kRssHashAll;
+  uint32_t queues = 8;                // 1..65536
+  uint32_t indirection_size = 128;    // power of two, 1..65536 (NDIS: up to 128)
+  std::vector<uint16_t> indirection;  // explicit table (size indirection_size); empty: round robin
+  std::string impl;                   // Toeplitz implementation by name; empty: best_toeplitz()
+  std::vector<VmqFilter> vmq;         // exact-match (inner destination MAC, VSID) -> queue
+  uint16_t vmq_default_queue = 0;
+};
+
+struct RssResult {
+  uint32_t hash = 0;
+  uint32_t type = kRssHashNone;
+  uint16_t queue = 0;      // indirection[hash & (size - 1)]; 0 when not hashed
+  uint16_t vmq_queue = 0;  // VMQ classifier's queue (vmq_default_queue when nothing matched)
+  uint8_t flags = 0;
+  uint8_t tuple_len = 0;
+};
+
+class RssPipeline {
+ public:
+  // Validates the configuration (key length against the enabled types, table size, queue
+  // numbers, implementation supported here); nullptr and *error on failure.
+  static std::unique_ptr<RssPipeline> create(const RssConfig& cfg, std::string* error);
+  ~RssPipeline();
+
+  const ToeplitzImpl& impl() const { return *impl_; }
+  const PreparedKey& key() const { return *key_; }
+  const RssConfig& config() const { return cfg_; }
+  uint16_t queue_of(uint32_t hash) const { return table_[hash & mask_]; }
+  // VMQ classifier alone: the filter's queue, or the default; *matched says which.
+  uint16_t vmq_lookup(const uint8_t mac[6], uint32_t vsid, bool* matched) const;
+
+  // One packet, its layout already parsed.
+  RssResult steer_one(const uint8_t* frame, const NvgreLayout& layout) const;
+
+  // Packets [first, first + count) of a corpus, using the layouts stored in it. Tuples are
+  // grouped by length and hashed with the implementation's batch entry point. No allocation.
+  // Not thread-safe (uses the pipeline's workspace): one pipeline per thread.
+  void steer(const Corpus& corpus, size_t first, size_t count, RssResult* out);
+  // The same, parsing every frame (parse_nvgre) instead of reading the stored layout.
+  void steer_parse(const Corpus& corpus, size_t first, size_t count, RssResult* out);
+
+ private:
+  RssPipeline() = default;
+  template <class LayoutOf>
+  void steer_chunk(const Corpus& corpus, size_t first, size_t count, RssResult* out, LayoutOf layout_of);
+
+  RssConfig cfg_;
+  const ToeplitzImpl* impl_ = nullptr;
+  std::unique_ptr<PreparedKey> key_;
+  std::vector<uint16_t> table_;
+  uint32_t mask_ = 0;
+  struct VmqSlot {
+    uint64_t mac = 0;
+    uint32_t vsid = 0;
+    uint16_t queue = 0;
+    bool used = false;
+  };
+  std::vector<VmqSlot> vmq_;  // open addressing, power-of-two size, at most half full
+  unsigned vmq_bits_ = 0;
+  struct Workspace;
+  std::unique_ptr<Workspace> ws_;
+};
+
+}  // namespace eb
