@@ -1,0 +1,113 @@
+// `encapbench offload`: for every packet and offload, would a NIC with this capability profile
+// do it, or must software, and why.
+#include <array>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/input.h"
+#include "kernels/packet/caps.h"
+
+namespace eb::cli {
+
+namespace {
+constexpr int kOffloads = static_cast<int>(Offload::count_);
+constexpr int kEligibility = static_cast<int>(Eligibility::not_applicable) + 1;
+}  // namespace
+
+void add_offload(CLI::App& app, int* exit_code) {
+  auto* sub = app.add_subcommand("offload", "Per packet and offload: NIC or software, and why, under a capability profile");
+  struct Opts {
+    std::string in, caps = "full";
+    int max_header = 0;
+    bool json = false, summary_only = false, large_send = false;
+  };
+  auto o = std::make_shared<Opts>();
+  sub->add_option("--in", o->in, "Capture to read (pcap or pcapng)")->required();
+  sub->add_option("--caps", o->caps,
+                  "Capability profile: full, none, seed-example, ipv4-only, or tx=..,rx=..,lso=..,rss=..,vmq=..,uso=..,max=N "
+                  "with flags outer4|outer6|inner4|inner6|all|none")
+      ->capture_default_str();
+  sub->add_option("--max-header", o->max_header, "MaxHeaderSizeSupported (default: the profile's, 256)");
+  sub->add_flag("--json", o->json, "JSON Lines: one object per packet, then one summary object");
+  sub->add_flag("--summary-only", o->summary_only, "Only the summary table");
+  sub->add_flag("--large-send", o->large_send, "Parse IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");
+  sub->callback([o, exit_code] {
+    std::string err;
+    auto caps = caps_from_string(o->caps, &err);
+    if (!caps) {
+      *exit_code = input_error(err);
+      return;
+    }
+    if (o->max_header < 0 || o->max_header > 65535) {
+      *exit_code = input_error("--max-header must be in 1..65535");
+      return;
+    }
+    if (o->max_header) caps->max_header_size = static_cast<uint32_t>(o->max_header);
+    ParseOptions parse;
+    parse.large_send = o->large_send;
+    LoadedInput in = load_capture(o->in, parse);
+    if (!in.opened) {
+      *exit_code = input_error(*in.error);
+      return;
+    }
+    std::array<std::array<uint64_t, kEligibility>, kOffloads> counts{};
+    size_t unparseable = 0;
+    if (!o->json && !o->summary_only) {
+      std::printf("%6s %5s", "#", "hsize");
+      for (int k = 0; k < kOffloads; ++k) std::printf(" %-16s", offload_name(static_cast<Offload>(k)));
+      std::printf("\n");
+    }
+    for (size_t i = 0; i < in.corpus.size(); ++i) {
+      const NvgreLayout& L = in.corpus[i].layout;
+      if (!L.ok()) ++unparseable;
+      nlohmann::json j;
+      if (o->json) {
+        j = {{"index", i}, {"ok", L.ok()}};
+        if (L.ok()) j["header_size"] = L.header_size;
+        else j["error"] = parse_error_name(L.error);
+      } else if (!o->summary_only) {
+        std::printf("%6zu %5u", i, L.header_size);
+      }
+      for (int k = 0; k < kOffloads; ++k) {
+        Eligibility e = offload_eligibility(*caps, static_cast<Offload>(k), L);
+        ++counts[k][static_cast<int>(e)];
+        if (o->json) j[offload_name(static_cast<Offload>(k))] = eligibility_name(e);
+        else if (!o->summary_only)
+          std::printf(" %-16s", e == Eligibility::offload ? "nic" : (std::string("sw:") + eligibility_name(e)).c_str());
+      }
+      if (o->json) std::cout << j.dump() << "\n";
+      else if (!o->summary_only) std::printf("%s\n", L.ok() ? "" : (std::string("  ") + parse_error_name(L.error)).c_str());
+    }
+    if (o->json) {
+      nlohmann::json s = {{"summary", true}, {"caps", caps->name}, {"max_header_size", caps->max_header_size},
+                          {"packets", in.corpus.size()}, {"unparseable", unparseable}};
+      for (int k = 0; k < kOffloads; ++k) {
+        nlohmann::json c;
+        for (int e = 0; e < kEligibility; ++e) c[eligibility_name(static_cast<Eligibility>(e))] = counts[k][e];
+        c["flags"] = caps_flags_to_string((*caps)[static_cast<Offload>(k)]);
+        s["offloads"][offload_name(static_cast<Offload>(k))] = c;
+      }
+      std::cout << s.dump() << "\n";
+    } else {
+      std::printf("\nprofile %s, MaxHeaderSizeSupported %u, %zu packets (%zu unparseable)\n", caps->name.c_str(),
+                  caps->max_header_size, in.corpus.size(), unparseable);
+      std::printf("%-12s %-28s", "offload", "flags");
+      for (int e = 0; e < kEligibility; ++e)
+        std::printf(" %*s", e == 0 ? 8 : 16, e == 0 ? "nic" : eligibility_name(static_cast<Eligibility>(e)));
+      std::printf("\n");
+      for (int k = 0; k < kOffloads; ++k) {
+        std::printf("%-12s %-28s", offload_name(static_cast<Offload>(k)),
+                    caps_flags_to_string((*caps)[static_cast<Offload>(k)]).c_str());
+        for (int e = 0; e < kEligibility; ++e) std::printf(" %*llu", e == 0 ? 8 : 16, (unsigned long long)counts[k][e]);
+        std::printf("\n");
+      }
+    }
+    std::cout.flush();
+    report_read_problem(in);
+    *exit_code = in.read_exit_code() ? in.read_exit_code() : (unparseable ? 1 : 0);
+  });
+}
+
+}  // namespace eb::cli
