@@ -57,11 +57,11 @@ std::vector<ChecksumImpl> make_registry() {
                    "RFC 1071 big-endian word loop, compiled without auto-vectorisation (the oracle)",
                    sum_reference));
   v.push_back(make("avx512", ImplKind::implementation, 10, kAvx512Vnni,
-                   "AVX-512 VNNI: 0x8000 bias + vpdpwssd into 32-bit lanes, 4x64B unrolled, masked tail; "
+                   "AVX-512 VNNI: 0x8000 bias + vpdpwssd into 32-bit lanes, 8x64B unrolled, masked tail; "
                    "scalar below 64 B",
                    sum_avx512));
   v.push_back(make("avx512bw", ImplKind::implementation, 20, kAvx512Bw,
-                   "AVX-512BW: 0x8000 bias + vpmaddwd/vpaddd, 4x64B unrolled, masked tail; scalar below 64 B",
+                   "AVX-512BW: 0x8000 bias + vpmaddwd/vpaddd, 8x64B unrolled, masked tail; scalar below 64 B",
                    sum_avx512bw));
   v.push_back(make("avx2", ImplKind::implementation, 40, kAvx2,
                    "AVX2: 0x8000 bias + vpmaddwd/vpaddd, 4x32B unrolled, scalar tail", sum_avx2));

@@ -97,8 +97,11 @@ TEST(ChecksumRegistry, NamesUniqueAndBestIsSupported) {
     EXPECT_TRUE(names.insert(r.info.name).second) << "duplicate " << r.info.name;
     EXPECT_EQ(r.info.family, "checksum");
     EXPECT_FALSE(r.info.description.empty()) << r.info.name;
-    if (r.info.supported()) EXPECT_NE(r.sum, nullptr) << r.info.name;
-    else EXPECT_FALSE(r.info.why_unsupported().empty()) << r.info.name;
+    if (r.info.supported()) {
+      EXPECT_NE(r.sum, nullptr) << r.info.name;
+    } else {
+      EXPECT_FALSE(r.info.why_unsupported().empty()) << r.info.name;
+    }
   }
   for (const char* n : {"reference", "adc64", "adc64x2", "hwy", "hwy-sse4", "hwy-avx2", "hwy-avx3", "hwy-avx3_dl",
                         "avx512", "fused-avx512", "dpdk-raw", "dpdk-raw-ourflags", "isal-crc32", "isal-crc32c"})
@@ -108,7 +111,9 @@ TEST(ChecksumRegistry, NamesUniqueAndBestIsSupported) {
   EXPECT_EQ(best.info.kind, ImplKind::implementation);
   EXPECT_TRUE(best.internet_checksum);
   for (const auto& r : checksum_impls())
-    if (r.info.supported() && r.info.kind == ImplKind::implementation) EXPECT_LE(best.preferred_rank, r.preferred_rank);
+    if (r.info.supported() && r.info.kind == ImplKind::implementation) {
+      EXPECT_LE(best.preferred_rank, r.preferred_rank) << r.info.name;
+    }
   EXPECT_NE(best_fused_checksum().copy_and_sum, nullptr);
   EXPECT_EQ(reference_checksum().info.kind, ImplKind::reference);
 }
@@ -127,7 +132,9 @@ TEST(ChecksumRegistry, HighwayTargetsAreSeparateFunctions) {
   }
   EXPECT_GE(compiled, 2u) << "expected Highway to compile several x86 targets";
   const ChecksumImpl* h = find_checksum("hwy");
-  if (h->info.supported()) EXPECT_TRUE(fns.count(reinterpret_cast<const void*>(h->sum)));
+  if (h->info.supported()) {
+    EXPECT_TRUE(fns.count(reinterpret_cast<const void*>(h->sum)));
+  }
 }
 
 // ---- Per-implementation sweeps ----------------------------------------------------------------
@@ -207,7 +214,9 @@ TEST_P(Kernel, LongBuffers) {
   for (uint8_t v : {uint8_t{0}, uint8_t{0xFF}}) {
     std::fill(buf.begin(), buf.end(), v);
     for (size_t n : {size_t{65535}, size_t{65536}, size_t{65537}, size_t{131072 + 63}, max})
-      if (n <= max) ASSERT_EQ(fold16(impl_->sum(buf.data(), n, 0)), ref_fold(buf.data(), n)) << int(v) << " " << n;
+      if (n <= max) {
+        ASSERT_EQ(fold16(impl_->sum(buf.data(), n, 0)), ref_fold(buf.data(), n)) << int(v) << " " << n;
+      }
   }
   fill_random(buf.data(), buf.size(), 99);
   std::mt19937_64 rng(5);
