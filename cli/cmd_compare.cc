@@ -1,9 +1,21 @@
-// PLACEHOLDER: replaced by the owner of this subcommand. Must not survive into a release.
+// `encapbench compare BASE NEW`: significance-tested comparison of two result files, for CI
+// gates (exit 1 on a significant regression beyond --threshold). Implemented in Python
+// (reports/ebreports/compare.py); see cmd_report.cc for the hand-over.
 #include "cli/commands.h"
 
 namespace eb::cli {
+
+// Defined in cmd_report.cc.
+CLI::App* add_passthrough(CLI::App& app, const std::string& name, const std::string& help,
+                          int* exit_code);
+
 void add_compare(CLI::App& app, int* exit_code) {
-  auto* sub = app.add_subcommand("compare", "(not built yet)");
-  sub->callback([exit_code] { *exit_code = input_error("'compare' is not built yet"); });
+  add_passthrough(app, "compare",
+                  "Compare two result files row by row (Mann-Whitney U over repetitions, "
+                  "bootstrap CI, geometric mean per family); exit 1 on a significant regression "
+                  "beyond --threshold, 2 on bad input or across machine classes (see "
+                  "`encapbench compare --help`)",
+                  exit_code);
 }
+
 }  // namespace eb::cli
