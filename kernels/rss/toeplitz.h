@@ -49,6 +49,9 @@ struct ToeplitzGfniTables {
   // m[s]: the 8x8 GF(2) matrix (GF2P8AFFINEQB layout: qword byte c = the 8 key bits starting at
   // bit 8s + c) that maps an input byte at position p to the hash byte o with p + o = s.
   alignas(64) uint64_t m[64];
+  // m[s] broadcast to a whole 512-bit vector, s < 56: the batched kernels use it as a plain
+  // memory operand (one load, no broadcast shuffle per product).
+  alignas(64) uint64_t wide[56][8];
 };
 struct ToeplitzClmulTables {
   // r[k]: the 64 key bits starting at bit 32k, bit-reflected (key bit 32k + u at degree u), so

@@ -48,6 +48,8 @@ bool gfni_prepare(PreparedKey& out, const uint8_t* key, size_t key_len) {
     uint64_t m = 0;
     for (unsigned c = 0; c < 8; ++c) m |= uint64_t{static_cast<uint8_t>((w << c) >> 8)} << (8 * c);
     out.tables.gfni.m[s] = m;
+    if (s < 56)
+      for (auto& lane : out.tables.gfni.wide[s]) lane = m;
   }
   return true;
 }
@@ -99,8 +101,24 @@ struct V512 {
   using vec = __m512i;
   static constexpr unsigned kTuples = 16;
   static EB_TARGET_GFNI inline vec zero() { return _mm512_setzero_si512(); }
-  static EB_TARGET_GFNI inline vec load_lane(vec w, uint64_t mask, const void* p) {
-    return _mm512_mask_loadu_epi8(w, mask, p);
+  // w[a][b]: 128-bit block l = block b (bytes 16b..16b+15) of tuple 4l + a. One byte-masked
+  // load per tuple, then a 4x4 transpose of 128-bit blocks per residue a.
+  template <int kBlocks>
+  static EB_TARGET_GFNI inline void load_w(const uint8_t* const* p, unsigned n, uint64_t mask, vec (&w)[4][4]) {
+    vec t[16];
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < 16; ++i) t[i] = _mm512_maskz_loadu_epi8(i < n ? mask : 0, p[i]);
+#pragma GCC unroll 4
+    for (unsigned a = 0; a < 4; ++a) {
+      const vec u0 = _mm512_shuffle_i64x2(t[a], t[4 + a], 0x44), u2 = _mm512_shuffle_i64x2(t[8 + a], t[12 + a], 0x44);
+      w[a][0] = _mm512_shuffle_i64x2(u0, u2, 0x88);
+      if (kBlocks > 1) w[a][1] = _mm512_shuffle_i64x2(u0, u2, 0xDD);
+      if (kBlocks > 2) {
+        const vec u1 = _mm512_shuffle_i64x2(t[a], t[4 + a], 0xEE), u3 = _mm512_shuffle_i64x2(t[8 + a], t[12 + a], 0xEE);
+        w[a][2] = _mm512_shuffle_i64x2(u1, u3, 0x88);
+        if (kBlocks > 3) w[a][3] = _mm512_shuffle_i64x2(u1, u3, 0xDD);
+      }
+    }
   }
   static EB_TARGET_GFNI inline vec lo32(vec a, vec b) { return _mm512_unpacklo_epi32(a, b); }
   static EB_TARGET_GFNI inline vec hi32(vec a, vec b) { return _mm512_unpackhi_epi32(a, b); }
@@ -108,8 +126,8 @@ struct V512 {
   static EB_TARGET_GFNI inline vec hi64(vec a, vec b) { return _mm512_unpackhi_epi64(a, b); }
   template <int kBits>
   static EB_TARGET_GFNI inline vec shrd(vec lo, vec hi) { return _mm512_shrdi_epi32(lo, hi, kBits); }
-  static EB_TARGET_GFNI inline vec affine(vec x, uint64_t m) {
-    return _mm512_gf2p8affine_epi64_epi8(x, _mm512_set1_epi64(static_cast<long long>(m)), 0);
+  static EB_TARGET_GFNI inline vec affine(vec x, const uint64_t* wide) {
+    return _mm512_gf2p8affine_epi64_epi8(x, _mm512_load_si512(wide), 0);
   }
   static EB_TARGET_GFNI inline vec xor3(vec a, vec b, vec c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
   static EB_TARGET_GFNI inline vec vxor(vec a, vec b) { return _mm512_xor_si512(a, b); }
@@ -126,8 +144,22 @@ struct V256 {
   using vec = __m256i;
   static constexpr unsigned kTuples = 8;
   static EB_TARGET_GFNI inline vec zero() { return _mm256_setzero_si256(); }
-  static EB_TARGET_GFNI inline vec load_lane(vec w, uint64_t mask, const void* p) {
-    return _mm256_mask_loadu_epi8(w, static_cast<__mmask32>(mask), p);
+  // w[a][b]: 128-bit lane l = block b of tuple 4l + a (l = 0, 1).
+  template <int kBlocks>
+  static EB_TARGET_GFNI inline void load_w(const uint8_t* const* p, unsigned n, uint64_t mask, vec (&w)[4][4]) {
+    vec lo[8], hi[8];
+#pragma GCC unroll 8
+    for (unsigned i = 0; i < 8; ++i) {
+      lo[i] = _mm256_maskz_loadu_epi8(static_cast<__mmask32>(i < n ? mask : 0), p[i]);
+      if (kBlocks > 2) hi[i] = _mm256_maskz_loadu_epi8(static_cast<__mmask32>(i < n ? mask >> 32 : 0), p[i] + 32);
+    }
+#pragma GCC unroll 4
+    for (unsigned a = 0; a < 4; ++a) {
+      w[a][0] = _mm256_permute2x128_si256(lo[a], lo[4 + a], 0x20);
+      if (kBlocks > 1) w[a][1] = _mm256_permute2x128_si256(lo[a], lo[4 + a], 0x31);
+      if (kBlocks > 2) w[a][2] = _mm256_permute2x128_si256(hi[a], hi[4 + a], 0x20);
+      if (kBlocks > 3) w[a][3] = _mm256_permute2x128_si256(hi[a], hi[4 + a], 0x31);
+    }
   }
   static EB_TARGET_GFNI inline vec lo32(vec a, vec b) { return _mm256_unpacklo_epi32(a, b); }
   static EB_TARGET_GFNI inline vec hi32(vec a, vec b) { return _mm256_unpackhi_epi32(a, b); }
@@ -135,8 +167,8 @@ struct V256 {
   static EB_TARGET_GFNI inline vec hi64(vec a, vec b) { return _mm256_unpackhi_epi64(a, b); }
   template <int kBits>
   static EB_TARGET_GFNI inline vec shrd(vec lo, vec hi) { return _mm256_shrdi_epi32(lo, hi, kBits); }
-  static EB_TARGET_GFNI inline vec affine(vec x, uint64_t m) {
-    return _mm256_gf2p8affine_epi64_epi8(x, _mm256_set1_epi64x(static_cast<long long>(m)), 0);
+  static EB_TARGET_GFNI inline vec affine(vec x, const uint64_t* wide) {
+    return _mm256_gf2p8affine_epi64_epi8(x, _mm256_load_si256(reinterpret_cast<const __m256i*>(wide)), 0);
   }
   static EB_TARGET_GFNI inline vec xor3(vec a, vec b, vec c) { return _mm256_ternarylogic_epi32(a, b, c, 0x96); }
   static EB_TARGET_GFNI inline vec vxor(vec a, vec b) { return _mm256_xor_si256(a, b); }
@@ -160,30 +192,27 @@ struct Pointers {
 };
 
 // K = number of 4-byte chunks (ceil(len / 4)), 1..13.
-template <class V, int K, class Src>
-EB_TARGET_GFNI inline void batch_kernel(const PreparedKey& key, Src src, size_t len, size_t count, uint32_t* out) {
+// One step: tuples first .. first + n - 1 (n == kTuples when kFull).
+template <class V, int K, bool kFull, class Src>
+EB_TARGET_GFNI inline void batch_step(const PreparedKey& key, Src src, size_t len, size_t first, unsigned n,
+                                      uint32_t* out) {
   using vec = typename V::vec;
   constexpr int kBlocks = (K + 3) / 4;
   constexpr unsigned kT = V::kTuples;
-  const uint64_t* g = key.tables.gfni.m;
-  for (size_t first = 0; first < count; first += kT) {
-    const unsigned n = count - first < kT ? static_cast<unsigned>(count - first) : kT;
+  const auto& g = key.tables.gfni.wide;
+  {
+    if (kFull) n = kT;
     vec q[4 * kBlocks + 1];
-    for (int b = 0; b < kBlocks; ++b) {
-      const size_t bytes = len - 16 * b < 16 ? len - 16 * b : 16;
-      const uint64_t lane_mask = (1ull << bytes) - 1;
-      vec w[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
-      // Tuple t goes to w[t % 4], 128-bit block t / 4: after the 4x4 transposes below, 32-bit
-      // lane t of q[k] is chunk k of tuple t.
+    const uint8_t* p[kT];
 #pragma GCC unroll 16
-      for (unsigned t = 0; t < kT; ++t) {
-        const unsigned blk = t >> 2;
-        const bool live = t < n;
-        const uint8_t* p = live ? src(first + t) : src(first);
-        w[t & 3] = V::load_lane(w[t & 3], live ? lane_mask << (16 * blk) : 0, minus(p + 16 * b, 16 * blk));
-      }
-      const vec t0 = V::lo32(w[0], w[1]), t1 = V::hi32(w[0], w[1]);
-      const vec t2 = V::lo32(w[2], w[3]), t3 = V::hi32(w[2], w[3]);
+    for (unsigned t = 0; t < kT; ++t) p[t] = kFull || t < n ? src(first + t) : src(first);  // masked off when t >= n
+    vec w[4][4];
+    V::template load_w<kBlocks>(p, n, (1ull << len) - 1, w);
+#pragma GCC unroll 4
+    for (int b = 0; b < kBlocks; ++b) {
+      // 4x4 transpose of 32-bit lanes within each 128-bit block: lane t of q[k] = chunk k of tuple t.
+      const vec t0 = V::lo32(w[0][b], w[1][b]), t1 = V::hi32(w[0][b], w[1][b]);
+      const vec t2 = V::lo32(w[2][b], w[3][b]), t3 = V::hi32(w[2][b], w[3][b]);
       q[4 * b + 0] = V::lo64(t0, t2);
       q[4 * b + 1] = V::hi64(t0, t2);
       q[4 * b + 2] = V::lo64(t1, t3);
@@ -207,6 +236,14 @@ EB_TARGET_GFNI inline void batch_kernel(const PreparedKey& key, Src src, size_t 
     }
     V::store(out + first, n, V::vxor(acc0, acc1));
   }
+}
+
+template <class V, int K, class Src>
+EB_TARGET_GFNI inline void batch_kernel(const PreparedKey& key, Src src, size_t len, size_t count, uint32_t* out) {
+  constexpr unsigned kT = V::kTuples;
+  size_t first = 0;
+  for (; first + kT <= count; first += kT) batch_step<V, K, true>(key, src, len, first, kT, out);
+  if (first < count) batch_step<V, K, false>(key, src, len, first, static_cast<unsigned>(count - first), out);
 }
 
 template <class V, class Src>

@@ -1,0 +1,229 @@
+// eb-bench-rss: Toeplitz hashing and the receive-steering pipeline.
+//
+// Rows (FAMILY/IMPL/INPUT):
+//   rss/IMPL/ipv4-tcp, ipv6-tcp       hash_batch over 256 random tuples of 12 / 36 bytes packed back
+//                                     to back (single-tuple implementations loop); per hash
+//   rss-ptrs/IMPL/...                 the same through arrays of tuple pointers (DPDK's bulk API shape)
+//   rss-single/IMPL/...               one hash() call per tuple, 256 independent tuples
+//   rss-prep/IMPL/40 (52)             key preparation (tables, matrices, constants) per key
+//   rss-pipeline/IMPL/hs-...-N        the whole pipeline (tuple selection from the stored layout,
+//                                     copy, batched hash, indirection) per packet, header-sweep
+//                                     corpora by combination and header size; also `mixed` and
+//                                     `many-flows` (every packet its own flow)
+//   rss-pipeline-parse/IMPL/...       the same, parsing every frame (parse_nvgre) first
+// Full preset adds the 2-tuple inputs (ipv4 = 8 bytes, ipv6 = 32 bytes), 52-byte keys, every
+// implementation in the pipeline rows and every header-sweep point.
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bench/common/bench_common.h"
+#include "datasets/generator.h"
+#include "kernels/rss/pipeline.h"
+#include "kernels/rss/toeplitz.h"
+
+namespace eb {
+namespace {
+
+constexpr size_t kTuples = 256;
+
+struct TupleInput {
+  const char* label;
+  size_t len;
+};
+
+std::vector<TupleInput> tuple_inputs() {
+  std::vector<TupleInput> v = {{"ipv4-tcp", 12}, {"ipv6-tcp", 36}};
+  if (bench::preset() == bench::Preset::full) {
+    v.push_back({"ipv4", 8});
+    v.push_back({"ipv6", 32});
+  }
+  return v;
+}
+
+struct TupleSet {
+  std::vector<uint8_t> bytes;
+  std::vector<const uint8_t*> ptrs;
+  std::unique_ptr<PreparedKey> key;
+  TupleSet(const ToeplitzImpl& impl, size_t len) : bytes(kTuples * len + 64), key(std::make_unique<PreparedKey>()) {
+    std::mt19937_64 rng(len * 7919);
+    for (auto& b : bytes) b = static_cast<uint8_t>(rng());
+    for (size_t i = 0; i < kTuples; ++i) ptrs.push_back(bytes.data() + i * len);
+    impl.prepare(*key, kMicrosoftRssKey, 40);
+  }
+};
+
+void bm_batch(benchmark::State& state, const ToeplitzImpl& impl, size_t len) {
+  TupleSet t(impl, len);
+  uint32_t out[kTuples];
+  for (auto _ : state) {
+    impl.hash_batch(*t.key, t.bytes.data(), len, len, kTuples, out);
+    benchmark::DoNotOptimize(out);
+    benchmark::ClobberMemory();
+  }
+  bench::set_counters(state, static_cast<double>(kTuples * len), kTuples);
+}
+
+void bm_ptrs(benchmark::State& state, const ToeplitzImpl& impl, size_t len) {
+  TupleSet t(impl, len);
+  uint32_t out[kTuples];
+  for (auto _ : state) {
+    impl.hash_ptrs(*t.key, t.ptrs.data(), len, kTuples, out);
+    benchmark::DoNotOptimize(out);
+    benchmark::ClobberMemory();
+  }
+  bench::set_counters(state, static_cast<double>(kTuples * len), kTuples);
+}
+
+void bm_single(benchmark::State& state, const ToeplitzImpl& impl, size_t len) {
+  TupleSet t(impl, len);
+  const auto hash = impl.hash;
+  for (auto _ : state) {
+    uint32_t acc = 0;
+    const uint8_t* p = t.bytes.data();
+    for (size_t i = 0; i < kTuples; ++i, p += len) acc ^= hash(*t.key, p, len);
+    benchmark::DoNotOptimize(acc);
+  }
+  bench::set_counters(state, static_cast<double>(kTuples * len), kTuples);
+}
+
+void bm_prep(benchmark::State& state, const ToeplitzImpl& impl, size_t key_len) {
+  auto k = std::make_unique<PreparedKey>();
+  std::vector<uint8_t> key(key_len);
+  for (size_t i = 0; i < key_len; ++i) key[i] = kMicrosoftRssKey[i % 40] ^ static_cast<uint8_t>(i / 40);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(key.data());
+    bool ok = impl.prepare(*k, key.data(), key_len);
+    benchmark::DoNotOptimize(ok);
+    benchmark::ClobberMemory();
+  }
+  bench::set_counters(state, static_cast<double>(key_len), 1);
+}
+
+// Pipeline rows: a corpus shared by every implementation's row for the same input.
+struct CorpusInput {
+  std::string label;
+  GeneratorConfig cfg;
+  uint32_t header_size = 0;
+  std::shared_ptr<Corpus> corpus;
+  Corpus& get() {
+    if (!corpus) corpus = std::make_shared<Corpus>(generate_corpus(cfg));
+    return *corpus;
+  }
+};
+
+void bm_pipeline(benchmark::State& state, const ToeplitzImpl& impl, const std::shared_ptr<CorpusInput>& in,
+                 bool parse) {
+  Corpus& c = in->get();
+  RssConfig cfg;
+  cfg.impl = impl.info.name;
+  std::string err;
+  auto p = RssPipeline::create(cfg, &err);
+  if (!p) {
+    state.SkipWithError(err.c_str());
+    return;
+  }
+  std::vector<RssResult> out(c.size());
+  bench::timed_region_begins();
+  for (auto _ : state) {
+    if (parse)
+      p->steer_parse(c, 0, c.size(), out.data());
+    else
+      p->steer(c, 0, c.size(), out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  size_t hashed = 0;
+  for (const auto& r : out) hashed += r.type != kRssHashNone;
+  state.counters["hashed_fraction"] = benchmark::Counter(c.size() ? double(hashed) / double(c.size()) : 0);
+  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(c.size()), in->header_size);
+}
+
+std::vector<std::shared_ptr<CorpusInput>> pipeline_inputs() {
+  std::vector<std::shared_ptr<CorpusInput>> v;
+  for (IpVersion o : {IpVersion::v4, IpVersion::v6})
+    for (IpVersion i : {IpVersion::v4, IpVersion::v6})
+      for (L4Proto l4 : {L4Proto::tcp, L4Proto::udp}) {
+        if (bench::preset() == bench::Preset::quick && l4 == L4Proto::udp) continue;
+        const uint32_t mn = min_header_size(o, i, l4), mx = max_header_size(o, i, l4);
+        for (int hs : bench::header_sizes(static_cast<int>(mn))) {
+          if (static_cast<uint32_t>(hs) > mx || hs > 256) continue;
+          auto in = std::make_shared<CorpusInput>();
+          in->label = "hs-" + combo_name(o, i, l4) + "-" + std::to_string(hs);
+          in->cfg.preset = "header-sweep";
+          in->cfg.outer = o;
+          in->cfg.inner = i;
+          in->cfg.l4 = l4;
+          in->cfg.header_size = static_cast<uint32_t>(hs);
+          in->cfg.packets = 256;
+          in->cfg.payload_mode = PayloadMode::fixed;
+          in->cfg.payload_len = 64;
+          in->header_size = static_cast<uint32_t>(hs);
+          v.push_back(in);
+        }
+      }
+  auto mixed = std::make_shared<CorpusInput>();
+  mixed->label = "mixed";
+  mixed->cfg.preset = "mixed";
+  mixed->cfg.packets = 4096;
+  v.push_back(mixed);
+  auto many = std::make_shared<CorpusInput>();
+  many->label = "many-flows";
+  many->cfg.preset = "mixed";
+  many->cfg.packets = 32768;
+  many->cfg.flows = 32768;
+  many->cfg.zipf = 0;
+  v.push_back(many);
+  return v;
+}
+
+std::vector<const ToeplitzImpl*> pipeline_impls() {
+  std::vector<const ToeplitzImpl*> v;
+  if (bench::preset() == bench::Preset::full) {
+    for (const auto& r : toeplitz_impls()) v.push_back(&r);
+    return v;
+  }
+  std::set<std::string> seen;
+  for (const std::string& n : {best_toeplitz().info.name, std::string("lut"), std::string("dpdk-gfni-bulk")})
+    if (const ToeplitzImpl* r = find_toeplitz(n); r && seen.insert(n).second) v.push_back(r);
+  return v;
+}
+
+const int registered = [] {
+  const bool full = bench::preset() == bench::Preset::full;
+  for (const auto& in : tuple_inputs())
+    for (const auto& r : toeplitz_impls()) {
+      const ToeplitzImpl* impl = &r;
+      const size_t len = in.len;
+      bench::register_row("rss", r.info, in.label, [impl, len](benchmark::State& s) { bm_batch(s, *impl, len); });
+      if (full || r.batch_width > 1)
+        bench::register_row("rss-ptrs", r.info, in.label, [impl, len](benchmark::State& s) { bm_ptrs(s, *impl, len); });
+      bench::register_row("rss-single", r.info, in.label,
+                          [impl, len](benchmark::State& s) { bm_single(s, *impl, len); });
+    }
+  for (const auto& r : toeplitz_impls()) {
+    const ToeplitzImpl* impl = &r;
+    for (size_t key_len : full ? std::vector<size_t>{40, 52} : std::vector<size_t>{40})
+      bench::register_row("rss-prep", r.info, std::to_string(key_len),
+                          [impl, key_len](benchmark::State& s) { bm_prep(s, *impl, key_len); });
+  }
+  const auto impls = pipeline_impls();
+  for (const auto& in : pipeline_inputs()) {
+    const bool sweep = in->label.rfind("hs-", 0) == 0;
+    for (const ToeplitzImpl* impl : impls) {
+      // The header sweep with the best implementation (and all of them in full mode).
+      if (sweep && !full && impl != &best_toeplitz()) continue;
+      bench::register_row("rss-pipeline", impl->info, in->label,
+                          [impl, in](benchmark::State& s) { bm_pipeline(s, *impl, in, false); });
+    }
+    if (!sweep)
+      bench::register_row("rss-pipeline-parse", best_toeplitz().info, in->label,
+                          [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, true); });
+  }
+  return 0;
+}();
+
+}  // namespace
+}  // namespace eb
