@@ -30,7 +30,7 @@ uint32_t tuple_len_of(uint32_t type) {
   }
 }
 
-RssTupleSpec make_spec(const IpLayout& ip, uint32_t type, uint8_t flags, bool ex, uint32_t ports_off) {
+inline __attribute__((always_inline)) RssTupleSpec make_spec(const IpLayout& ip, uint32_t type, uint8_t flags, bool ex, uint32_t ports_off) {
   RssTupleSpec s;
   s.type = type;
   s.flags = flags;
@@ -53,7 +53,7 @@ RssTupleSpec make_spec(const IpLayout& ip, uint32_t type, uint8_t flags, bool ex
 }
 
 // Two-tuple of one IP header by precedence (IPV6_EX before IPV6); type 0 when none is enabled.
-RssTupleSpec ip_pair(const IpLayout& ip, uint32_t en, uint8_t flags) {
+inline __attribute__((always_inline)) RssTupleSpec ip_pair(const IpLayout& ip, uint32_t en, uint8_t flags) {
   if (ip.version == IpVersion::v4) {
     if (en & kRssHashIPv4) return make_spec(ip, kRssHashIPv4, flags, false, 0);
   } else if (ip.version == IpVersion::v6) {
@@ -124,7 +124,8 @@ bool parse_rss_hash_types(std::string_view list, uint32_t* types, std::string* e
   return true;
 }
 
-RssTupleSpec rss_select(const NvgreLayout& L, uint32_t en) {
+namespace {
+inline __attribute__((always_inline)) RssTupleSpec select_impl(const NvgreLayout& L, uint32_t en) {
   // Inner TCP/UDP header whole: the payload may be cut short by the capture, the ports are there.
   const bool inner_l4 = (L.error == ParseError::ok || L.error == ParseError::truncated_payload) &&
                         L.l4 != L4Proto::none && L.inner.version != IpVersion::none;
@@ -146,11 +147,16 @@ RssTupleSpec rss_select(const NvgreLayout& L, uint32_t en) {
   if (L.inner_eth_offset != 0 && L.outer.version != IpVersion::none) return ip_pair(L.outer, en, kRssFromOuter);
   return {};
 }
+}  // namespace
+
+RssTupleSpec rss_select(const NvgreLayout& L, uint32_t en) { return select_impl(L, en); }
 
 // ---- Pipeline --------------------------------------------------------------------------------
 
 namespace {
 constexpr size_t kChunk = 256;
+constexpr bool kPrefetch = true;
+constexpr size_t kPrefetchAhead = 6;
 constexpr uint32_t kClassLen[4] = {8, 12, 32, 36};
 inline unsigned class_of(uint32_t len) { return (len > 12 ? 2u : 0u) + ((len & 4) ? 1u : 0u); }
 }  // namespace
@@ -289,9 +295,16 @@ void RssPipeline::steer_chunk(const Corpus& corpus, size_t first, size_t count, 
   const bool vmq = !vmq_.empty();
   w.n[0] = w.n[1] = w.n[2] = w.n[3] = 0;
   for (size_t i = 0; i < count; ++i) {
+    if (kPrefetch && i + kPrefetchAhead < count) {
+      // The corpus is read once per call: fetch a few packets ahead (their layout record and the
+      // first two lines of the frame, where the addresses and ports usually are).
+      const CorpusPacket& ahead = corpus[first + i + kPrefetchAhead];
+      __builtin_prefetch(reinterpret_cast<const char*>(&ahead.layout) + 64);
+      __builtin_prefetch(corpus.data(first + i + kPrefetchAhead) + 64);
+    }
     const uint8_t* frame = corpus.data(first + i);
     const NvgreLayout& L = layout_of(first + i);
-    const RssTupleSpec s = rss_select(L, types);
+    const RssTupleSpec s = select_impl(L, types);
     RssResult& r = out[i];
     r.hash = 0;
     r.queue = 0;

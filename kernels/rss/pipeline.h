@@ -17,6 +17,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -74,10 +75,15 @@ struct RssTupleSpec {
 RssTupleSpec rss_select(const NvgreLayout& layout, uint32_t enabled_types);
 // Copies the tuple bytes (spec.len of them) from the frame to `out`.
 inline void rss_copy_tuple(const uint8_t* frame, const RssTupleSpec& s, uint8_t* out) {
-  for (uint32_t i = 0; i < s.addr_len; ++i) out[i] = frame[s.src_off + i];
-  for (uint32_t i = 0; i < s.addr_len; ++i) out[s.addr_len + i] = frame[s.dst_off + i];
-  if (s.len > 2 * s.addr_len)
-    for (uint32_t i = 0; i < 4; ++i) out[2 * s.addr_len + i] = frame[s.ports_off + i];
+  if (s.addr_len == 4) {
+    std::memcpy(out, frame + s.src_off, 4);
+    std::memcpy(out + 4, frame + s.dst_off, 4);
+    if (s.len == 12) std::memcpy(out + 8, frame + s.ports_off, 4);
+  } else if (s.addr_len == 16) {
+    std::memcpy(out, frame + s.src_off, 16);
+    std::memcpy(out + 16, frame + s.dst_off, 16);
+    if (s.len == 36) std::memcpy(out + 32, frame + s.ports_off, 4);
+  }
 }
 
 struct VmqFilter {
