@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install, build, make the built-in default corpus, describe it, run the quick
-# benchmark pass and write the report. Everything lands in ./out.
+# benchmark pass and write the report. Results land in ./results (one file per run, a history
+# that `encapbench report results/` reads), the corpus and the report in ./out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,8 +15,9 @@ echo "== offload eligibility of the default corpus under the seed's example prof
 echo "== implementations on this CPU"
 "$eb" list
 echo "== quick benchmark pass"
-"$eb" run --preset quick --out-dir out/results
-latest=$(ls -t out/results/*.json | head -n 1)
+mkdir -p results
+"$eb" run --preset quick   # writes results/<machine_class>-<commit>-<UTC time>.json
+latest=$(ls -t results/*.json | head -n 1)
 echo "== report"
 "$eb" report "$latest" --out out/report
 echo "Report: out/report/report.html and out/report/report.md (results: $latest)"
