@@ -11,7 +11,8 @@ mkdir -p out
 echo "== corpus: built-in default"
 "$eb" corpus --preset default --out out/default.pcap
 echo "== offload eligibility of the default corpus under the seed's example profile"
-"$eb" offload --in out/default.pcap --caps seed-example --summary-only
+# Exit 1 means "some packets are not parseable NVGRE": the default corpus carries a few on purpose.
+"$eb" offload --in out/default.pcap --caps seed-example --summary-only || [ $? -eq 1 ]
 echo "== implementations on this CPU"
 "$eb" list
 echo "== quick benchmark pass"
