@@ -70,6 +70,17 @@ std::vector<SegmentImpl> build() {
     v.push_back(std::move(r));
   }
   {
+    SegmentImpl r = make("zerocopy-avx512", ImplKind::implementation, 40,
+                         "zerocopy with the segment family's aligned-load AVX-512 sum: every payload byte loaded "
+                         "once from 64-byte-aligned blocks, masked at segment edges (no split loads)");
+    r.info.required = kSumAlignedAvx512Cpu;
+    r.segment = zerocopy_avx512_segment;
+    r.describe = zerocopy_avx512_describe;
+    r.kernels.sum = sum_aligned_avx512;
+    r.kernels.checksum_impl = "segment:aligned-avx512";
+    v.push_back(std::move(r));
+  }
+  {
     SegmentImpl r = make("dpdk-gso", ImplKind::peer, 500,
                          "DPDK rte_gso_segment (outer IPv4 + GRE + inner IPv4/TCP) + rte_ipv4_cksum / "
                          "rte_ipv4_udptcp_cksum_mbuf");

@@ -59,6 +59,16 @@ inline uint32_t sum_except(const uint8_t* p, uint32_t n, int z0, int z1 = -1, in
   return fold16(s);
 }
 
+// Copies a segment header (n >= 64 bytes; every TCP header path is >= 96) with 32-byte moves,
+// the last one overlapping: a handful of inline moves instead of a library call per segment.
+inline void copy_header(uint8_t* dst, const uint8_t* src, uint32_t n) {
+  __builtin_memcpy(dst, src, 32);
+  __builtin_memcpy(dst + 32, src + 32, 32);
+  uint32_t j = 64;
+  for (; j + 32 <= n; j += 32) __builtin_memcpy(dst + j, src + j, 32);
+  if (j < n) __builtin_memcpy(dst + n - 32, src + n - 32, 32);
+}
+
 struct SendTemplate {
   const uint8_t* hdr = nullptr;  // the super-packet's header bytes (copied into every segment)
   uint32_t header_len = 0;
@@ -85,13 +95,12 @@ struct SendTemplate {
   // with a MaxHeaderSize lifted far beyond 256) take the generic patch for every segment.
   static constexpr uint32_t kMidMax = 512;
   bool has_mid = false;
-  uint32_t mss = 0;
+  uint32_t mss = 0, last_len = 0;
   uint32_t outer_mid = 0, inner_mid = 0, tcp_mid = 0, gre_mid = 0;
   alignas(64) uint8_t mid[kMidMax];
 
-  // The bytes to copy into segment i before patch / patch_mid.
+  // The bytes to copy into every segment before patch_range.
   const uint8_t* header_source() const { return has_mid ? mid : hdr; }
-  bool is_mid(uint32_t i) const { return has_mid && i != 0 && i + 1 != segments; }
 
   void build(const uint8_t* frame, const NvgreLayout& L, const SegmentPlan& plan) {
     hdr = frame;
@@ -137,6 +146,7 @@ struct SendTemplate {
       gre_sum = fold16(csum_add(s, tcp_hdr_sum));
     }
     mss = plan.mss;
+    last_len = plan.segment_payload_len(segments - 1);
     has_mid = segments >= 3 && header_len <= kMidMax;
     if (has_mid) {
       std::memcpy(mid, frame, header_len);
@@ -186,33 +196,65 @@ struct SendTemplate {
     if (gre_csum) store_be16(h + gre_csum_off, static_cast<uint16_t>(~fold_small(gre_sum + gre_var + tvar + tc + p16)));
   }
 
-  // Segment i, 0 < i < segments - 1, whose header was copied from `mid`: only IDs, sequence
-  // number and checksums change. Same values as patch() (same sums, regrouped).
-  inline void patch_mid(uint8_t* h, uint32_t i, uint32_t off, uint32_t psum) const {
-    // Members are read into locals before the first store: stores through uint8_t* may alias
-    // *this, and the compiler would otherwise reload every member after every store.
+  // Up to kBatch middle segments [first, first + count) (0 < i < segments - 1), headers copied
+  // from `mid` at h0 + k * stride, payload sums psum[k]: only IDs, sequence number and
+  // checksums change. The arithmetic runs branch-free over the batch (the compiler vectorises
+  // it), then the values are stored; same values as patch() (same sums, regrouped).
+  static constexpr uint32_t kBatch = 32;
+  inline void patch_mid_batch(uint8_t* h0, size_t stride, uint32_t first, uint32_t count, const uint32_t* psum) const {
+    // Members into locals first: stores through uint8_t* may alias *this.
     const uint32_t o_ip = outer_ip, i_ip = inner_ip, t_off = tcp, g_off = gre_csum_off;
     const bool o4 = outer_v4, i4 = inner_v4, gc = gre_csum;
-    const uint32_t oid = static_cast<uint16_t>(outer_id0 + i), iid = static_cast<uint16_t>(inner_id0 + i);
-    const uint32_t seq = seq0 + off;
-    const uint32_t p16 = fold_small(psum);
-    const uint32_t ocs = static_cast<uint16_t>(~fold_small(outer_mid + oid));
-    const uint32_t ics = static_cast<uint16_t>(~fold_small(inner_mid + iid));
-    const uint32_t sp = (seq >> 16) + (seq & 0xFFFF);
-    const uint32_t tc = static_cast<uint16_t>(~fold_small(tcp_mid + sp + p16));
-    const uint32_t g = gre_mid + (i4 ? iid + ics : 0) + sp + tc + p16;
-    const uint32_t gcs = static_cast<uint16_t>(~fold_small(g));
-    if (o4) {
-      store_be16(h + o_ip + 4, static_cast<uint16_t>(oid));
-      store_be16(h + o_ip + 10, static_cast<uint16_t>(ocs));
+    const uint32_t oid0 = outer_id0, iid0 = inner_id0, s0 = seq0, m = mss;
+    const uint32_t om = outer_mid, im = inner_mid, tm = tcp_mid, gm = gre_mid, inner_in_gre = i4 ? 1 : 0;
+    uint32_t oid[kBatch], ocs[kBatch], iid[kBatch], ics[kBatch], seq[kBatch], tcs[kBatch], gcs[kBatch];
+    for (uint32_t k = 0; k < count; ++k) {
+      const uint32_t i = first + k;
+      const uint32_t o = (oid0 + i) & 0xFFFF, n = (iid0 + i) & 0xFFFF;
+      const uint32_t oc = ~fold_small(om + o) & 0xFFFF, ic = ~fold_small(im + n) & 0xFFFF;
+      const uint32_t s = s0 + i * m;
+      const uint32_t sp = (s >> 16) + (s & 0xFFFF);
+      const uint32_t p16 = fold_small(psum[k]);
+      const uint32_t tc = ~fold_small(tm + sp + p16) & 0xFFFF;
+      oid[k] = o, ocs[k] = oc, iid[k] = n, ics[k] = ic, seq[k] = s, tcs[k] = tc;
+      gcs[k] = ~fold_small(gm + inner_in_gre * (n + ic) + sp + tc + p16) & 0xFFFF;
     }
-    if (i4) {
-      store_be16(h + i_ip + 4, static_cast<uint16_t>(iid));
-      store_be16(h + i_ip + 10, static_cast<uint16_t>(ics));
+    uint8_t* h = h0;
+    for (uint32_t k = 0; k < count; ++k, h += stride) {
+      if (o4) {
+        store_be16(h + o_ip + 4, static_cast<uint16_t>(oid[k]));
+        store_be16(h + o_ip + 10, static_cast<uint16_t>(ocs[k]));
+      }
+      if (i4) {
+        store_be16(h + i_ip + 4, static_cast<uint16_t>(iid[k]));
+        store_be16(h + i_ip + 10, static_cast<uint16_t>(ics[k]));
+      }
+      store_be32(h + t_off + 4, seq[k]);
+      store_be16(h + t_off + 16, static_cast<uint16_t>(tcs[k]));
+      if (gc) store_be16(h + g_off, static_cast<uint16_t>(gcs[k]));
     }
-    store_be32(h + t_off + 4, seq);
-    store_be16(h + t_off + 16, static_cast<uint16_t>(tc));
-    if (gc) store_be16(h + g_off, static_cast<uint16_t>(gcs));
+  }
+
+  // Patches segments [b, b + count) (count <= kBatch) whose headers were copied from
+  // header_source() to h0 + k * stride, with payload sums psum[k].
+  inline void patch_range(uint8_t* h0, size_t stride, uint32_t b, uint32_t count, const uint32_t* psum) const {
+    if (!has_mid) {
+      for (uint32_t k = 0; k < count; ++k) {
+        const uint32_t i = b + k;
+        patch(h0 + k * stride, i, i * mss, i + 1 < segments ? mss : last_len, psum[k]);
+      }
+      return;
+    }
+    uint32_t lo = b, hi = b + count;  // middle segments in [lo, hi)
+    if (lo == 0) {
+      patch(h0, 0, 0, mss, psum[0]);
+      lo = 1;
+    }
+    if (hi == segments) {
+      --hi;
+      patch(h0 + (hi - b) * stride, hi, hi * mss, last_len, psum[hi - b]);
+    }
+    if (hi > lo) patch_mid_batch(h0 + (lo - b) * stride, stride, lo, hi - lo, psum + (lo - b));
   }
 };
 
