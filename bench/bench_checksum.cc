@@ -127,7 +127,7 @@ std::vector<const ChecksumImpl*> packet_impls() {
   if (bench::preset() == bench::Preset::quick)
     names = {"reference", best_checksum().info.name, "dpdk-raw"};
   else
-    names = {"reference", "adc64x2", "hwy", "avx2", "avx512bw", "avx512", "dpdk-raw", "dpdk-raw-ourflags"};
+    names = {"reference", "adc64x2", "hwy", "avx512bw", "avx512", "dpdk-raw", "dpdk-raw-ourflags"};
   std::vector<const ChecksumImpl*> v;
   std::set<std::string> seen;
   for (const auto& n : names)
