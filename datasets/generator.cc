@@ -33,6 +33,12 @@ Rng::Rng(uint64_t seed) {
   for (auto& s : s_) s = splitmix64(x);
 }
 
+Rng Rng::from_state(uint64_t s0, uint64_t s1, uint64_t s2, uint64_t s3) {
+  Rng r(0);
+  r.s_[0] = s0, r.s_[1] = s1, r.s_[2] = s2, r.s_[3] = s3;
+  return r;
+}
+
 uint64_t Rng::next() {  // xoshiro256** (Blackman & Vigna)
   const uint64_t result = rotl(s_[1] * 5, 7) * 9;
   const uint64_t t = s_[1] << 17;
@@ -608,7 +614,6 @@ void Gen::mixed_one(uint64_t) {
   static const uint8_t flags[] = {0x10, 0x18, 0x18, 0x11, 0x02, 0x12, 0x04, 0x19};
   s.tcp_flags = flags[rng_.below(8)];
   s.tcp_window = static_cast<uint16_t>(rng_.below(65536));
-  s.vsid = static_cast<uint32_t>(rng_.below(1u << 24));
   const uint64_t pk = rng_.below(8);
   uint32_t plen = pk < 2 ? 0 : pk < 4 ? static_cast<uint32_t>(rng_.below(64)) : static_cast<uint32_t>(rng_.range(1, 1460));
   set_payload(s, plen);

@@ -39,7 +39,8 @@ namespace eb {
 // xoshiro256** seeded through SplitMix64. Fixed algorithm: the same on every platform.
 class Rng {
  public:
-  explicit Rng(uint64_t seed);
+  explicit Rng(uint64_t seed);  // state = four SplitMix64 outputs from `seed`
+  static Rng from_state(uint64_t s0, uint64_t s1, uint64_t s2, uint64_t s3);  // for reference vectors
   uint64_t next();
   uint64_t below(uint64_t n);                  // uniform in [0, n), n > 0 (exact, rejection)
   uint64_t range(uint64_t lo, uint64_t hi);    // uniform in [lo, hi]

@@ -2,6 +2,7 @@
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <string>
 
 namespace eb {
@@ -33,7 +34,6 @@ PcapReadResult read_pcap(const std::string& path, Corpus& out, const PcapReadOpt
     return r;
   }
   r.opened = true;
-  r.nanosecond = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
   FILE* f = pcap_file(p);  // for byte offsets: where each record starts
   uint64_t index = 0;
   for (;;) {
@@ -60,7 +60,7 @@ PcapReadResult read_pcap(const std::string& path, Corpus& out, const PcapReadOpt
       break;
     }
     const uint64_t ts = static_cast<uint64_t>(h->ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(h->ts.tv_usec);
-    out.add({data, h->caplen}, {}, ts, h->len, opt.parse);
+    out.add({data, h->caplen}, {}, ts, std::max(h->len, h->caplen), opt.parse);
     ++r.packets_read;
     ++index;
   }

@@ -1,6 +1,7 @@
 // pcap / pcapng in, pcap out, through libpcap.
 //
-// Reading: pcap_open_offline handles both classic pcap (micro- or nanosecond) and pcapng; every
+// Reading: pcap_open_offline handles both classic pcap (micro- or nanosecond) and pcapng (any
+// if_tsresol); timestamps come back in nanoseconds whatever the file's resolution. Every
 // frame goes into a Corpus (parsed with the given ParseOptions: set large_send for LSO input).
 // A damaged or truncated file stops the read with an error that names the file, the packet index
 // and the byte offset of the record that failed, and libpcap's own words; the packets before the
@@ -35,7 +36,6 @@ struct PcapReadResult {
   uint64_t error_packet_index = 0;     // 0-based index of the record that failed (when opened && error)
   uint64_t error_byte_offset = 0;      // file offset where that record starts
   int link_type = -1;                  // DLT_* of the capture
-  bool nanosecond = false;             // the file's own timestamp precision (classic pcap)
   bool ok() const { return !error; }
 };
 
