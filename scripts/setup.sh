@@ -18,5 +18,5 @@ if [ -n "$missing" ]; then
   $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
 build=${EB_BUILD_DIR:-build}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${EB_CMAKE_ARGS:-}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEB_WERROR=${EB_WERROR:-ON} ${EB_CMAKE_ARGS:-}
 cmake --build "$build" -j "$(nproc)"
