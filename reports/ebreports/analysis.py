@@ -60,7 +60,7 @@ class SpeedMetric:
 
 
 BYTES = SpeedMetric("bytes_per_second", "GB/s", 1e9)
-ITEMS = SpeedMetric("items_per_second", "M/s", 1e6)
+ITEMS = SpeedMetric("items_per_second", "Mpps", 1e6)  # packets (one hash per packet) per second
 RATE = SpeedMetric("rate", "M it/s", 1e6)
 
 
@@ -95,7 +95,11 @@ def fmt_num(x: Optional[float]) -> str:
 
 
 def fmt_ratio(x: Optional[float]) -> str:
-    return "n/a" if x is None else "%.2f×" % x
+    """Three significant digits: 0.912×, 4.51×, 23.4×, 187×."""
+    if x is None:
+        return "n/a"
+    a = abs(x)
+    return ("%.0f×" if a >= 100 else "%.1f×" if a >= 10 else "%.2f×" if a >= 1 else "%.3f×") % x
 
 
 def fmt_pct(x: Optional[float]) -> str:
@@ -173,10 +177,6 @@ def _natural_limit(family: str, available: List[str]) -> Optional[str]:
     if want in available:
         return want
     return available[0] if available else None
-
-
-def _is_tx_or_copy(family: str) -> bool:
-    return family.startswith("segment")
 
 
 def summarize_machine(run: Run, cv_threshold: float = DEFAULT_CV_THRESHOLD) -> MachineSummary:
@@ -311,6 +311,13 @@ def _truthy_hypervisor(v) -> Optional[str]:
     return "present" if s.lower() in ("true", "yes", "1") else s
 
 
+def _int(v) -> Optional[int]:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
 def run_warnings(run: Run, noisy: List[Row], errors: List[Row], cv_threshold: float) -> List[str]:
     ctx = run.context
     w: List[str] = list(run.warnings_load)
@@ -328,15 +335,23 @@ def run_warnings(run: Run, noisy: List[Row], errors: List[Row], cv_threshold: fl
         w.append("measured under a hypervisor (%s): steal time and neighbours widen the spread" %
                  hv)
     pmu = str(ctx.get("pmu", ""))
-    src = str(ctx.get("cycles_source", "")).lower()
+    src = run.cycles_source
     if pmu.lower().startswith("unavailable") or (src == "tsc" and not pmu):
-        tsc = ctx.get("tsc_hz")
-        at = " at %.3f GHz" % (float(tsc) / 1e9) if isinstance(tsc, (int, float)) and tsc else ""
+        try:
+            tsc = float(ctx.get("tsc_hz"))
+        except (TypeError, ValueError):
+            tsc = 0.0
+        at = " at %.3f GHz" % (tsc / 1e9) if tsc > 0 else ""
         w.append("PMU absent (%s): cycles are TSC ticks%s, not core cycles" %
                  (pmu or "cycles_source: tsc", at))
+    woc = run.wall_over_cpu()
+    if woc and woc > 1.3:
+        w.append("wall time is %.1f× CPU time (median over rows): the machine was busy and the "
+                 "benchmark thread waited; throughput counters use CPU time, real_time is "
+                 "inflated (compare with --metric cpu_time)" % woc)
     if ctx.get("cpu_scaling_enabled") is True:
         w.append("CPU frequency scaling was enabled: clock speed may have varied during the run")
-    la, ncpu = ctx.get("load_avg"), ctx.get("num_cpus")
+    la, ncpu = ctx.get("load_avg"), _int(ctx.get("num_cpus"))
     if isinstance(la, list) and la and isinstance(ncpu, int) and ncpu > 0:
         if isinstance(la[0], (int, float)) and la[0] > 0.5 * ncpu:
             w.append("load average %.2f on %d CPUs while measuring" % (la[0], ncpu))

@@ -35,8 +35,11 @@ plt.rcParams.update({
 
 # Ours: saturated tab10-like colours; peers: browns and mauves, never shared with ours.
 OURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#e377c2",
-        "#bcbd22", "#393b79", "#637939", "#3182bd", "#e6550d"]
-PEERS = ["#8c564b", "#c49c94", "#7b4173", "#ad494a", "#bd9e39"]
+        "#bcbd22", "#393b79", "#637939", "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8",
+        "#e7298a", "#1b9e77", "#d95f02", "#7570b3", "#66a61e", "#e6ab02"]
+PEERS = ["#8c564b", "#c49c94", "#7b4173", "#ad494a", "#bd9e39", "#843c39", "#a55194",
+         "#8c6d31", "#e7969c", "#636363"]
+MARKERS = ["o", "^", "D", "v", "s", "P", "X", "<", ">", "h"]
 REFERENCE = "#7f7f7f"
 LIMIT = "#000000"
 
@@ -58,11 +61,13 @@ class Palette:
         ours = sorted(n for n, k in kinds.items() if k == "implementation")
         peers = sorted(n for n, k in kinds.items() if k == "peer")
         for i, n in enumerate(ours):
-            self.style[n] = dict(color=OURS[i % len(OURS)], linestyle="-", marker="o",
+            self.style[n] = dict(color=OURS[i % len(OURS)], linestyle="-",
+                                 marker=MARKERS[(i // len(OURS)) % len(MARKERS)],
                                  linewidth=1.8, markersize=4)
         for i, n in enumerate(peers):
-            self.style[n] = dict(color=PEERS[i % len(PEERS)], linestyle="-.", marker="s",
-                                 linewidth=1.4, markersize=4)
+            self.style[n] = dict(color=PEERS[i % len(PEERS)], linestyle="-.",
+                                 marker=MARKERS[(i + 4) % len(MARKERS)], linewidth=1.4,
+                                 markersize=4)
         for n, k in kinds.items():
             if k == "reference":
                 self.style[n] = dict(color=REFERENCE, linestyle="--", marker="x", linewidth=1.4,
@@ -88,10 +93,11 @@ def _label(impl: str, kind: str) -> str:
     return "%s (%s)" % (impl, kind)
 
 
-def _auto_log(ax, ratio: float = 10.0):
-    """Log scale when a panel spans more than `ratio`, with plain numbers on the ticks."""
+def _auto_log(ax, ratio: float = 10.0, axes_group=None):
+    """Log scale when a panel (or a row of panels sharing y) spans more than `ratio`, with
+    plain numbers on the ticks."""
     vals = []
-    for ln in ax.get_lines():
+    for ln in [ln for a in (axes_group or [ax]) for ln in a.get_lines()]:
         y = np.asarray(ln.get_ydata(), dtype=float)
         vals.extend(y[np.isfinite(y) & (y > 0)])
     if vals and max(vals) / min(vals) > ratio:
@@ -125,6 +131,27 @@ def _bytes_label(n: float) -> str:
     return "%d B" % n
 
 
+MAX_OURS_IN_LINES = 5
+MAX_PEERS_IN_LINES = 3
+
+
+def pick_impls(fs: FamilySummary, points: List[InputSummary]):
+    """Line charts stay readable with a handful of lines: the fastest of ours (geometric mean
+    over these inputs), the reference and the fastest peers. Every implementation is in the
+    heatmap and the tables."""
+    def gm(impl):
+        v = [p.impls[impl].speed for p in points if impl in p.impls and p.impls[impl].speed]
+        return math.exp(sum(map(math.log, v)) / len(v)) if v else 0.0
+
+    rows = [r for r in fs.impls if any(r.impl in p.impls for p in points)]
+    ours = sorted((r for r in rows if r.kind == "implementation"), key=lambda r: -gm(r.impl))
+    peers = sorted((r for r in rows if r.kind == "peer"), key=lambda r: -gm(r.impl))
+    ref = [r for r in rows if r.kind == "reference"]
+    picked = ours[:MAX_OURS_IN_LINES] + ref + peers[:MAX_PEERS_IN_LINES]
+    left = len(rows) - len(picked)
+    return picked, left
+
+
 class ChartWriter:
     def __init__(self, out_dir: str, palette: Palette, png_dpi: int = 110):
         self.dir = os.path.join(out_dir, "charts")
@@ -145,88 +172,130 @@ class ChartWriter:
         return c
 
     # --- header-size sweep --------------------------------------------------------------
-    def sweep(self, ms: MachineSummary, fs: FamilySummary, series: str,
-              points: List[InputSummary]) -> Chart:
+    def sweeps(self, ms: MachineSummary, fs: FamilySummary) -> Optional[Chart]:
+        """Every header-size sweep of a family in one figure: rows are throughput, cost,
+        speed-up over the reference and % of the limit; columns are the sweeps (outer/inner IP
+        versions). One sweep: a 2 x 2 grid."""
+        if not fs.sweeps:
+            return None
         mc = ms.run.machine_class
-        impls = [r for r in fs.impls if any(r.impl in p.impls for p in points)]
-        limit_names = sorted({n for p in points for n, _ in p.limits})
-        fig, axes = plt.subplots(2, 2, figsize=(11, 7.2), sharex=True)
-        (a_tp, a_cost), (a_sp, a_lim) = axes
-        hs = [p.header_size for p in points]
+        series = sorted(fs.sweeps)
+        has_limit = any(p.natural_limit for v in fs.sweeps.values() for p in v)
+        nat = next((p.natural_limit for v in fs.sweeps.values() for p in v if p.natural_limit),
+                   None)
+        metrics = [("tp", "throughput, %s" % fs.speed.unit, "Throughput (higher is better)"),
+                   ("cost", fs.cost_label.replace(" (not core cycles)", "\n(not core cycles)"),
+                    "Cost (lower is better)"),
+                   ("sp", "speed-up over reference (×)", "Speed-up over the reference")]
+        if has_limit:
+            metrics.append(("lim", "%% of %s limit" % nat,
+                            "Fraction of the physical limit (%s)" % nat))
+        if len(series) == 1:
+            nr, nc = 2, 2
+            fig, axes = plt.subplots(2, 2, figsize=(11, 7.2), sharex=True, squeeze=False)
+            grid = {(m[0], series[0]): axes.flat[i] for i, m in enumerate(metrics)}
+            for ax in axes.flat[len(metrics):]:
+                ax.set_visible(False)
+        else:
+            nr, nc = len(metrics), len(series)
+            fig, axes = plt.subplots(nr, nc, figsize=(1.2 + 3.5 * nc, 1.0 + 2.5 * nr),
+                                     sharex="col", sharey="row", squeeze=False)
+            grid = {(m[0], sr): axes[i][j] for i, m in enumerate(metrics)
+                    for j, sr in enumerate(series)}
+        seen = {}
+        shown, left = pick_impls(fs, [p for v in fs.sweeps.values() for p in v])
+        for sr in series:
+            points = fs.sweeps[sr]
+            hs = [p.header_size for p in points]
 
-        def line(ax, ys_of, impl, kind, **extra):
-            xs, ys = [], []
-            for p in points:
-                v = ys_of(p)
-                if v is not None:
-                    xs.append(p.header_size)
-                    ys.append(v)
-            if xs:
-                ax.plot(xs, ys, label=_label(impl, kind), **{**self.palette(impl), **extra})
+            def line(ax, get, impl, kind, label):
+                xs, ys = [], []
+                for p in points:
+                    v = get(p)
+                    if v is not None:
+                        xs.append(p.header_size)
+                        ys.append(v)
+                if xs:
+                    h, = ax.plot(xs, ys, label=label, **self.palette(impl))
+                    seen.setdefault(label, h)
 
-        for r in impls:
-            line(a_tp, lambda p, n=r.impl: (p.impls[n].speed / fs.speed.scale
-                                            if n in p.impls and p.impls[n].speed else None),
-                 r.impl, r.kind)
-            line(a_cost, lambda p, n=r.impl: p.impls[n].cost if n in p.impls else None,
-                 r.impl, r.kind)
-            if r.kind != "reference":
-                line(a_sp, lambda p, n=r.impl: p.impls[n].speedup if n in p.impls else None,
-                     r.impl, r.kind)
-            line(a_lim, lambda p, n=r.impl: (100 * p.impls[n].frac_limit
-                                             if n in p.impls and p.impls[n].frac_limit else None),
-                 r.impl, r.kind)
-        # Limit rows at these inputs, in throughput and cost.
-        for lname in limit_names:
-            xs, tp, cost = [], [], []
-            for p in points:
-                row = ms.limits.get(p.input, {}).get(lname)
-                if row is None:
+            for r in shown:
+                if not any(r.impl in p.impls for p in points):
                     continue
-                xs.append(p.header_size)
-                tp.append(fs.speed.of(row) / fs.speed.scale if fs.speed.of(row) else np.nan)
-                cost.append(row.value(fs.cost_metric) or np.nan)
-            if xs:
-                st = self.palette(lname)
-                a_tp.plot(xs, tp, label="%s (limit)" % lname, **st)
-                a_cost.plot(xs, cost, label="%s (limit)" % lname, **st)
-        a_tp.set_ylabel("throughput, %s" % fs.speed.unit)
-        a_tp.set_title("Throughput (higher is better)")
-        a_cost.set_ylabel(fs.cost_label)
-        a_cost.set_title("Cost (lower is better)")
-        a_sp.set_ylabel("speed-up over reference (×)")
-        a_sp.set_title("Speed-up over the reference")
-        a_sp.axhline(1.0, color=REFERENCE, linestyle="--", linewidth=1)
-        nat = next((p.natural_limit for p in points if p.natural_limit), None)
-        a_lim.set_ylabel("%% of %s limit" % (nat or "the"))
-        a_lim.set_title("Fraction of the physical limit (%s)" % (nat or "no limit rows"))
-        if not nat:
-            a_lim.text(0.5, 0.5, "no limit rows measured at these inputs", ha="center",
-                       va="center", transform=a_lim.transAxes, color="#888888")
-        for ax in (a_tp, a_cost):
-            _auto_log(ax)
-        for ax in (a_sp, a_lim):
-            ax.set_ylim(bottom=0)
-        for ax in (a_tp, a_cost, a_sp, a_lim):
-            self._max_header_marks(ax, hs)
-        for ax in (a_sp, a_lim):
-            ax.set_xlabel("header size, bytes (first byte to end of inner TCP/UDP header)")
-        handles, labels = a_tp.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)),
-                   bbox_to_anchor=(0.5, -0.04))
-        fig.suptitle("%s · %s · %s" % (fs.family, series, mc), fontsize=11, fontweight="bold")
-        fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-        return self._save(fig, "%s__%s__%s" % (mc, fs.family, series),
-                          "%s: %s against header size" % (fs.family, series),
-                          "Per implementation against header size on %s. The dashed line is "
-                          "MaxHeaderSize %d; beyond it (shaded) a NIC would not offload and "
-                          "software does the work." % (mc, MAX_HEADER_SIZE))
+                lab = _label(r.impl, r.kind)
+
+                def at(p, n=r.impl):
+                    return p.impls.get(n)
+
+                line(grid[("tp", sr)], lambda p: (at(p).speed / fs.speed.scale
+                                                  if at(p) and at(p).speed else None),
+                     r.impl, r.kind, lab)
+                line(grid[("cost", sr)], lambda p: at(p).cost if at(p) else None,
+                     r.impl, r.kind, lab)
+                if r.kind != "reference":
+                    line(grid[("sp", sr)], lambda p: at(p).speedup if at(p) else None,
+                         r.impl, r.kind, lab)
+                if has_limit:
+                    line(grid[("lim", sr)], lambda p: (100 * at(p).frac_limit
+                                                       if at(p) and at(p).frac_limit else None),
+                         r.impl, r.kind, lab)
+            for lname in sorted({n for p in points for n, _ in p.limits}):
+                rows = [(p, ms.limits.get(p.input, {}).get(lname)) for p in points]
+                rows = [(p, row) for p, row in rows if row is not None]
+                if rows:
+                    st = self.palette(lname)
+                    lab = "%s (limit)" % lname
+                    h, = grid[("tp", sr)].plot(
+                        [p.header_size for p, _ in rows],
+                        [(fs.speed.of(row) or np.nan) / fs.speed.scale for _, row in rows],
+                        label=lab, **st)
+                    grid[("cost", sr)].plot([p.header_size for p, _ in rows],
+                                            [row.value(fs.cost_metric) or np.nan
+                                             for _, row in rows], **st)
+                    seen.setdefault(lab, h)
+            grid[("sp", sr)].axhline(1.0, color=REFERENCE, linestyle="--", linewidth=1)
+            for m, _, _ in metrics:
+                self._max_header_marks(grid[(m, sr)], hs)
+        for i, (m, ylabel, title) in enumerate(metrics):
+            row_axes = [grid[(m, sr)] for sr in series]
+            if m in ("tp", "cost"):
+                _auto_log(row_axes[0], axes_group=row_axes)
+            else:
+                row_axes[0].set_ylim(bottom=0)
+            row_axes[0].set_ylabel(ylabel)
+            if len(series) == 1:
+                row_axes[0].set_title(title)
+        if len(series) > 1:
+            for j, sr in enumerate(series):
+                axes[0][j].set_title(sr, fontweight="bold")
+            for ax in axes[-1]:
+                ax.set_xlabel("header size, bytes")
+        else:
+            for ax in list(axes.flat)[2:]:
+                ax.set_xlabel("header size, bytes (first byte to end of inner TCP/UDP header)")
+        fig.legend(list(seen.values()), list(seen.keys()), loc="lower center",
+                   ncol=min(6, len(seen)), bbox_to_anchor=(0.5, -0.01))
+        fig.suptitle("%s · against header size · %s" % (fs.family, mc), fontsize=11,
+                     fontweight="bold")
+        if left:
+            fig.text(0.99, 0.005, "%d more implementation(s) in the heatmap and tables" % left,
+                     ha="right", va="bottom", fontsize=7, color="#666666")
+        fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+        return self._save(fig, "%s__%s__header-size" % (mc, fs.family),
+                          "%s against header size (%s)" % (fs.family, ", ".join(series)),
+                          "Per implementation against header size on %s, one column per outer/"
+                          "inner combination. The dashed line is MaxHeaderSize %d; beyond it "
+                          "(shaded) a NIC would not offload and software does the work." % (
+                              mc, MAX_HEADER_SIZE))
 
     @staticmethod
     def _max_header_marks(ax, hs):
         if not hs:
             return
         hi = max(hs)
+        lo = min(hs)
+        if lo > MAX_HEADER_SIZE:
+            return
         ax.axvline(MAX_HEADER_SIZE, color="#d62728", linestyle="--", linewidth=1.2)
         if hi > MAX_HEADER_SIZE:
             ax.axvspan(MAX_HEADER_SIZE, hi + 4, color="#d62728", alpha=0.07, linewidth=0)
@@ -242,8 +311,9 @@ class ChartWriter:
         if len({p.buffer for p in pts}) < 2:
             return None
         mc = ms.run.machine_class
-        fig, (a_tp, a_cost) = plt.subplots(1, 2, figsize=(11, 4.2))
-        for r in fs.impls:
+        shown, left = pick_impls(fs, pts)
+        fig, (a_tp, a_cost) = plt.subplots(1, 2, figsize=(11, 4.6))
+        for r in shown:
             xs = [p.buffer for p in pts if r.impl in p.impls]
             if not xs:
                 continue
@@ -268,7 +338,10 @@ class ChartWriter:
             ax.set_xscale("log", base=2)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _bytes_label(v)))
             ax.set_xlabel("buffer size")
+            top = max(p.buffer for p in pts)
             for lvl, size in ms.run.caches():
+                if size > 2 * top:  # keep the axis on the data; say what lies beyond
+                    continue
                 ax.axvline(size, color="#2ca02c", linestyle=":", linewidth=1.1)
                 ax.text(size, 0.98, " %s %s" % (lvl, _bytes_label(size)), rotation=90,
                         transform=ax.get_xaxis_transform(), va="top", ha="right", fontsize=7,
@@ -280,11 +353,22 @@ class ChartWriter:
         a_cost.set_ylabel(fs.cost_label)
         a_cost.set_title("Cost per byte (lower is better)")
         handles, labels = a_tp.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)),
-                   bbox_to_anchor=(0.5, -0.08))
+        ncol = min(6, len(labels))
+        nrow = (len(labels) + ncol - 1) // ncol
+        fig.legend(handles, labels, loc="lower center", ncol=ncol, bbox_to_anchor=(0.5, 0.0))
         fig.suptitle("%s · buffer size across cache levels · %s" % (fs.family, mc), fontsize=11,
                      fontweight="bold")
-        fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+        beyond = [("%s %s" % (lvl, _bytes_label(size))) for lvl, size in ms.run.caches()
+                  if size > 2 * max(p.buffer for p in pts)]
+        notes = []
+        if beyond:
+            notes.append("beyond the largest buffer: " + ", ".join(beyond))
+        if left:
+            notes.append("%d more implementation(s) in the heatmap and tables" % left)
+        if notes:
+            fig.text(0.99, 0.005, "; ".join(notes), ha="right", va="bottom", fontsize=7,
+                     color="#666666")
+        fig.tight_layout(rect=(0, 0.04 + 0.045 * nrow, 1, 0.95))
         return self._save(fig, "%s__%s__cache" % (mc, fs.family),
                           "%s: cost against buffer size" % fs.family,
                           "Green dotted lines: this machine's L1d/L2/L3 sizes (from the run's "
@@ -323,8 +407,8 @@ class ChartWriter:
         fig.tight_layout(rect=(0, 0, 1, 0.93))
         return self._save(fig, "%s__%s__inputs" % (mc, fs.family),
                           "%s: throughput per input" % fs.family,
-                          "Sorted fastest first at the bottom; in brackets the speed-up over "
-                          "the reference. Peers and the reference are labelled.")
+                          "Fastest at the top; in brackets the speed-up over the reference. "
+                          "Peers and the reference are labelled.")
 
     # --- speed-up and %-of-limit heatmaps -------------------------------------------------
     def heatmaps(self, ms: MachineSummary, fs: FamilySummary) -> Optional[Chart]:

@@ -91,6 +91,12 @@ def compare_runs(base: Run, new: Run, threshold_pct: float = 5.0, alpha: float =
     elif bm != nm:
         warnings.append("comparing different machine classes (%s vs %s): changes reflect the "
                         "CPUs as much as the code" % (bm, nm))
+    if metric == "real_time":
+        for run in (base, new):
+            woc = run.wall_over_cpu()
+            if woc and woc > 1.3:
+                warnings.append("%s: wall time is %.1f× CPU time (a busy machine): real_time "
+                                "is noisy there; --metric cpu_time is steadier" % (run.path, woc))
     lib = direction == "lower" if direction else lower_is_better(metric)
     if lib is None:
         raise InputError("--metric %s: cannot tell whether lower or higher is better; pass "

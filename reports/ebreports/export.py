@@ -45,7 +45,7 @@ def bencher(run: Run) -> Dict:
         measures = {}
         for slug, metric in BENCHER_MEASURES:
             st = _stats(row, metric)
-            if st is None:
+            if st is None or slug in measures:
                 continue
             v, lo, hi, _ = st
             m = {"value": v}

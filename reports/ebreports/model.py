@@ -45,8 +45,8 @@ PEER_PREFIXES = ("dpdk", "isal", "linux", "zlib", "simdutf", "openssl")
 LIMIT_NAMES = ("read", "memcpy", "memset", "write", "copy")
 
 # Fields a run's context should carry; missing ones are reported, not fatal.
-EXPECTED_CONTEXT = ("machine_class", "cpu_brand", "microarchitecture", "cycles_source", "pmu",
-                    "git_commit", "date", "num_cpus", "caches", "library_build_type")
+EXPECTED_CONTEXT = ("machine_class", "cpu_brand", "microarchitecture", "pmu", "date", "num_cpus",
+                    "caches", "library_build_type")
 
 
 def split_name(run_name: str):
@@ -137,8 +137,18 @@ class Row:
                 return v
         return None
 
-    def cv(self, metric: str = "real_time") -> Optional[float]:
-        """Coefficient of variation (stddev / mean) over repetitions; None with one sample."""
+    @property
+    def speed_metric(self) -> str:
+        """The figure a report shows for this row: throughput where counted, else time."""
+        for m in ("bytes_per_second", "items_per_second"):
+            if self.samples.get(m) or any(m in a for a in self.aggregates.values()):
+                return m
+        return "real_time"
+
+    def cv(self, metric: Optional[str] = None) -> Optional[float]:
+        """Coefficient of variation (stddev / mean) over repetitions of `metric` (default: the
+        throughput the report shows, else real time); None with one sample."""
+        metric = metric or self.speed_metric
         s = self.samples.get(metric)
         if s and len(s) >= 2:
             mean = statistics.fmean(s)
@@ -167,7 +177,19 @@ class Run:
 
     @property
     def commit(self) -> str:
-        return str(self.context.get("git_commit") or "unknown")
+        return str(self.context.get("git_commit") or self.context.get("suite_commit") or
+                   "unknown")
+
+    @property
+    def cycles_source(self) -> str:
+        """'pmu' or 'tsc': as the context says, else from the counters present."""
+        src = str(self.context.get("cycles_source", "")).lower()
+        if src in ("pmu", "tsc"):
+            return src
+        if any(r.has("cycles_per_byte") or r.has("cycles_per_packet")
+               for r in self.rows.values() if r.ok):
+            return "pmu"
+        return "tsc"
 
     @property
     def date(self) -> datetime:
@@ -186,14 +208,24 @@ class Run:
 
     def cycles_metric(self):
         """(per-byte metric, per-packet metric, label) for this run's cycle figures."""
-        src = str(self.context.get("cycles_source", "")).lower()
-        has_pmu_rows = any(r.has("cycles_per_byte") for r in self.rows.values() if r.ok)
-        if src == "pmu" or (has_pmu_rows and src != "tsc"):
-            if has_pmu_rows:
-                return "cycles_per_byte", "cycles_per_packet", "core cycles (PMU)"
-        if any(r.has("tsc_per_byte") for r in self.rows.values() if r.ok):
+        if self.cycles_source == "pmu" and any(r.has("cycles_per_byte") or
+                                               r.has("cycles_per_packet")
+                                               for r in self.rows.values() if r.ok):
+            return "cycles_per_byte", "cycles_per_packet", "core cycles (PMU)"
+        if any(r.has("tsc_per_byte") or r.has("tsc_per_packet")
+               for r in self.rows.values() if r.ok):
             return "tsc_per_byte", "tsc_per_packet", "TSC ticks (not core cycles)"
         return "ns_per_byte", "ns_per_packet", "ns"
+
+    def wall_over_cpu(self) -> Optional[float]:
+        """Median over rows of real_time / cpu_time: well above 1 means the benchmark thread
+        was waiting or preempted (a busy machine), not computing."""
+        ratios = []
+        for r in self.rows.values():
+            rt, ct = r.value("real_time"), r.value("cpu_time")
+            if r.ok and rt and ct and r.threads == 1:
+                ratios.append(rt / ct)
+        return statistics.median(ratios) if ratios else None
 
     def caches(self):
         """[(label, bytes)] of data/unified caches, per core (size / num_sharing is not used:
@@ -209,8 +241,15 @@ class Run:
         return out
 
 
+# Counter names `encapbench run` writes, mapped to the names used here (both are accepted).
+COUNTER_ALIASES = {
+    "tsc_ticks_per_byte": "tsc_per_byte", "tsc_ticks_per_packet": "tsc_per_packet",
+    "core_cycles_per_byte": "cycles_per_byte", "core_cycles_per_packet": "cycles_per_packet",
+}
+
+
 def _metric_values(raw: dict, unit_scale: float) -> Dict[str, float]:
-    """Numeric fields of a row: times converted to ns, counters as they are."""
+    """Numeric fields of a row: times converted to ns, counters as they are (aliases renamed)."""
     skip = {"family_index", "per_family_instance_index", "repetitions", "repetition_index",
             "threads", "iterations"}
     out = {}
@@ -222,7 +261,7 @@ def _metric_values(raw: dict, unit_scale: float) -> Dict[str, float]:
             continue
         if k in ("real_time", "cpu_time"):
             x *= unit_scale
-        out[k] = x
+        out[COUNTER_ALIASES.get(k, k)] = x
     return out
 
 
@@ -428,5 +467,7 @@ def history_file_name(ctx: dict, when: Optional[datetime] = None) -> str:
     """<machine_class>-<commit>-<UTC time>.json: the layout `report` reads as a history."""
     when = when or datetime.now(timezone.utc)
     mc = re.sub(r"[^A-Za-z0-9_.+-]", "_", str(ctx.get("machine_class") or "unknown"))
-    commit = re.sub(r"[^A-Za-z0-9]", "", str(ctx.get("git_commit") or "unknown"))[:12]
+    commit = str(ctx.get("git_commit") or ctx.get("suite_commit") or "unknown")
+    commit = re.sub(r"[^A-Za-z0-9]", "", commit.split("-")[0])[:12] + (
+        "-dirty" if commit.endswith("-dirty") else "")
     return "%s-%s-%s.json" % (mc, commit, when.strftime("%Y%m%dT%H%M%SZ"))

@@ -26,7 +26,8 @@ IDENTITY_FIELDS = [
     ("cycles_source", "cycles from"), ("compiler", "compiler"), ("build_type", "build type"),
     ("library_build_type", "Google Benchmark build"), ("hwy_version", "Highway"),
     ("hwy_targets", "Highway targets"), ("isal_version", "ISA-L"), ("dpdk_version", "DPDK"),
-    ("benchmark_version", "Google Benchmark"), ("git_commit", "commit"), ("date", "date"),
+    ("benchmark_version", "Google Benchmark"), ("git_commit", "commit"),
+    ("suite_commit", "commit"), ("date", "date"),
     ("preset", "preset"), ("run_wall_seconds", "run wall time, s"), ("host_name", "host"),
     ("executable", "executable"), ("load_avg", "load average"),
 ]
@@ -43,8 +44,11 @@ def _ctx_str(key, v) -> str:
                     c.get("type"), ""), s, " ×%d shared" % c["num_sharing"]
                     if c.get("num_sharing", 1) > 1 else ""))
         return ", ".join(parts)
-    if key == "tsc_hz" and isinstance(v, (int, float)):
-        return "%.4g GHz" % (v / 1e9)
+    if key in ("tsc_hz", "tsc_hz_calibrated"):
+        try:
+            return "%.6g GHz" % (float(v) / 1e9)
+        except (TypeError, ValueError):
+            return str(v)
     if isinstance(v, list):
         return ", ".join(str(x) for x in v)
     if isinstance(v, dict):
@@ -87,52 +91,81 @@ def family_table(fs: an.FamilySummary, points: List[an.InputSummary]) -> Dict:
     return dict(head=head, rows=rows)
 
 
-def glance(ms: an.MachineSummary) -> List[str]:
-    """One sentence per family: who wins where, by how much."""
+def _range(vals):
+    vals = [v for v in vals if v is not None]
+    return (min(vals), max(vals)) if vals else None
+
+
+def glance_rows(ms: an.MachineSummary) -> List[Dict]:
+    """Per family and kind of input (header-size sweeps, other inputs): who wins where, the
+    speed-up over the reference, the ratio to the fastest peer and the fraction of the limit,
+    each as a range over the inputs."""
     out = []
     for fs in ms.families:
-        for series, pts in fs.sweeps.items():
-            ranges = an.winner_ranges(pts)
-            wins = ", ".join("**%s** at %g–%g" % (n, a, b) if a != b else "**%s** at %g" % (n, a)
-                             for n, a, b in ranges)
-            out.append("%s %s (header size, bytes): %s%s" % (
-                fs.family, series, wins, _spread(fs, pts)))
+        groups = []
+        if fs.sweeps:
+            groups.append(("header size (%s)" % ", ".join(
+                k[3:] if k.startswith("hs-") else k for k in sorted(fs.sweeps)),
+                [p for k in sorted(fs.sweeps) for p in fs.sweeps[k]], True))
         rest = fs.buffers + fs.others
         if rest:
-            winners: Dict[str, List[str]] = {}
-            for p in rest:
-                winners.setdefault(p.best.impl if p.best else "none", []).append(p.input)
-            wins = "; ".join("**%s** at %s" % (n, ", ".join(ins)) for n, ins in winners.items())
-            out.append("%s: %s%s" % (fs.family, wins, _spread(fs, rest)))
+            groups.append((", ".join(p.input for p in rest), rest, False))
+        for scope, pts, sweep in groups:
+            where: Dict[str, List[str]] = {}
+            if sweep:
+                for k in sorted(fs.sweeps):
+                    tag = k[3:] if k.startswith("hs-") else k
+                    for n, a, b in an.winner_ranges(fs.sweeps[k]):
+                        where.setdefault(n, []).append(
+                            "%s %g" % (tag, a) if a == b else "%s %g–%g" % (tag, a, b))
+            else:
+                for p in pts:
+                    where.setdefault(p.best.impl if p.best else "none", []).append(p.input)
+            if len(where) == 1:
+                where = {n: ["all"] for n in where}
+            peer_r, peer_names = [], set()
+            for p in pts:
+                if p.peers:
+                    name, r = min(((n, r) for n, r in p.peers if r), key=lambda x: x[1],
+                                  default=(None, None))
+                    if name:
+                        peer_r.append(r)
+                        peer_names.add(name)
+            nat = next((p.natural_limit for p in pts if p.natural_limit), None)
+            out.append(dict(
+                family=fs.family, scope=scope, n=len(pts),
+                winners=[(n, ", ".join(w)) for n, w in where.items()],
+                speedup=_range(p.speedup for p in pts),
+                peer=_range(peer_r), peer_names=sorted(peer_names),
+                limit=_range(dict(p.limits).get(nat) for p in pts) if nat else None,
+                limit_name=nat, peer_wins=sum(1 for p in pts if p.peer_wins),
+                noisy=sum(1 for p in pts if p.noisy)))
     return out
 
 
-def _spread(fs, pts) -> str:
-    def rng(vals, fmt):
-        vals = [v for v in vals if v is not None]
-        if not vals:
-            return None
-        lo, hi = min(vals), max(vals)
-        return fmt(lo) if abs(hi - lo) < 1e-9 else "%s–%s" % (fmt(lo), fmt(hi))
+def fmt_range(r, fmt) -> str:
+    if not r:
+        return "n/a"
+    lo, hi = r
+    return fmt(lo) if fmt(lo) == fmt(hi) else "%s–%s" % (fmt(lo), fmt(hi))
 
-    parts = []
-    sp = rng([p.speedup for p in pts], lambda v: an.fmt_num(v) + "×")
-    if sp:
-        parts.append("%s the reference" % sp)
-    for peer in sorted({n for p in pts for n, _ in p.peers}):
-        r = rng([dict(p.peers).get(peer) for p in pts], lambda v: an.fmt_num(v) + "×")
-        if r:
-            parts.append("%s %s" % (r, peer))
-    nat = next((p.natural_limit for p in pts if p.natural_limit), None)
-    if nat:
-        r = rng([dict(p.limits).get(nat) for p in pts], an.fmt_pct)
-        if r:
-            parts.append("%s of the %s limit" % (r, nat))
-    losses = sorted({w for p in pts for w in p.peer_wins})
-    s = " — " + ", ".join(parts) if parts else ""
-    if losses:
-        s += " — ⚠ peer faster somewhere: %s" % ", ".join(losses)
-    return s
+
+def glance_md(ms: an.MachineSummary) -> List[str]:
+    L = ["| family | inputs | best of ours (where) | × reference | vs fastest peer | % of limit |",
+         "|---|---|---|--:|--:|--:|"]
+    for g in glance_rows(ms):
+        peer = fmt_range(g["peer"], an.fmt_ratio)
+        if g["peer"]:
+            peer += " (%s)" % ", ".join(g["peer_names"])
+        if g["peer_wins"]:
+            peer += " ⚠ peer faster at %d/%d" % (g["peer_wins"], g["n"])
+        lim = fmt_range(g["limit"], an.fmt_pct)
+        if g["limit"]:
+            lim += " of %s" % g["limit_name"]
+        L.append("| %s | %s | %s | %s | %s | %s |" % (
+            g["family"], g["scope"], "; ".join("**%s** (%s)" % w for w in g["winners"]),
+            fmt_range(g["speedup"], an.fmt_ratio), peer, lim))
+    return L
 
 
 def md_table(t: Dict) -> List[str]:
@@ -156,7 +189,8 @@ def write_markdown(path, runs, summaries, matrix, trend_list, cv_threshold):
              "repetitions. *× reference*: our best implementation's speed over the reference "
              "(the plain, obviously correct code). *vs PEER*: our best's speed over the peer's "
              "(above 1× we are faster). *%% of LIMIT*: our best's speed as a fraction of a "
-             "physical limit (read-only pass, memcpy) at the same input. Rows whose CV exceeds "
+             "physical limit (read-only pass, memcpy) at the same input. Rows whose CV (of the "
+             "throughput over repetitions) exceeds "
              "%.0f%% are marked ⚠." % (len(runs), len(summaries), 100 * cv_threshold))
     L += ["", "## Machines", "",
           "| machine class | CPU | microarchitecture | cycles from | commit | date | warnings |",
@@ -167,10 +201,13 @@ def write_markdown(path, runs, summaries, matrix, trend_list, cv_threshold):
             s.run.machine_class, c.get("cpu_brand", "unknown"), c.get("microarchitecture", "?"),
             s.cycles_label, s.run.commit[:12], s.run.date.strftime("%Y-%m-%d %H:%M"),
             len(s.warnings)))
-    L += ["", "## At a glance", ""]
+    L += ["", "## At a glance", "",
+          "Ranges are over the inputs of each row; *vs fastest peer* is our best's speed over "
+          "the fastest peer at each input (below 1× the peer is faster).", ""]
     for s in summaries:
         L.append("**%s**" % s.run.machine_class)
-        L += ["- " + g for g in glance(s)]
+        L.append("")
+        L += glance_md(s)
         L.append("")
     for s in summaries:
         L += ["## %s" % s.run.machine_class, ""]
@@ -423,6 +460,7 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
     env.filters["pct"] = an.fmt_pct
     env.filters["heat"] = _heat_color
     env.filters["mdbold"] = _md_bold
+    env.filters["range"] = fmt_range
     tpl = env.get_template("report.html.j2")
     machines = []
     for s in summaries:
@@ -439,13 +477,14 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
                 charts=[dict(title=c.title, caption=c.caption, uri=_svg_data_uri(c.svg),
                              name=c.name)
                         for c in chart_map.get((s.run.machine_class, fs.family), [])]))
-        machines.append(dict(s=s, identity=identity(s.run), glance=glance(s), families=fams,
+        machines.append(dict(s=s, identity=identity(s.run), glance=glance_rows(s), families=fams,
                              id="m-" + s.run.machine_class))
     extra = {k: [dict(title=c.title, caption=c.caption, uri=_svg_data_uri(c.svg), name=c.name)
                  for c in v] for k, v in chart_map.items() if isinstance(k, str)}
     text = tpl.render(
         title=title, runs=runs, machines=machines, matrix=matrix, trends=trend_list,
         extra=extra, cv_threshold=cv_threshold, max_header=an.MAX_HEADER_SIZE,
+        ratio_f=an.fmt_ratio, pct_f=an.fmt_pct,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         trend_tables=[dict(t=t, rows=[(fam, impl, vals) for fam, d in t.series.items()
                                       for impl, vals in sorted(d.items())]) for t in trend_list])
@@ -477,9 +516,8 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
     for s in (summaries if html else []):
         for fs in s.families:
             lst = chart_map.setdefault((s.run.machine_class, fs.family), [])
-            for series, pts in fs.sweeps.items():
-                lst.append(cw.sweep(s, fs, series, pts))
-            for c in (cw.cache(s, fs), cw.bars(s, fs, fs.others), cw.heatmaps(s, fs)):
+            for c in (cw.sweeps(s, fs), cw.cache(s, fs), cw.bars(s, fs, fs.others),
+                      cw.heatmaps(s, fs)):
                 if c:
                     lst.append(c)
     if matrix and html:

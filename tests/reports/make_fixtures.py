@@ -11,6 +11,9 @@ files look like real runs. What the tests rely on is designed in here on purpose
     everything else is drawn again from the same distribution;
   - machine B (Zen 3, bare metal, PMU cycles) has commit C2 only; it cannot run AVX-512, so those
     rows are skipped with an error message, and its rows carry no impl_kind (names decide);
+  - machine A's file uses the names `encapbench run` writes (tsc_ticks_per_*, suite_commit,
+    string-valued context, no cycles_source); machine B's the short names (tsc_per_*,
+    cycles_per_*, git_commit, cycles_source): the reports accept both;
   - a few rows are deliberately noisy (log-normal sigma 10%, CV well above 5%).
 """
 import json
@@ -130,11 +133,14 @@ class Writer:
         iters = []
         for i in range(reps):
             t = ns * math.exp(self.rng.gauss(0.0, sigma))
+            # Machine A names its counters as `encapbench run` does (tsc_ticks_per_*), B as
+            # the reports' own short names (tsc_per_*, cycles_per_*): both must be read.
+            tsc = "tsc_ticks" if self.mc == MA else "tsc"
             c = {"bytes_per_second": nbytes / t * 1e9, "items_per_second": npackets / t * 1e9,
                  "header_size": float(header_size),
                  "ns_per_byte": t / nbytes, "ns_per_packet": t / npackets,
-                 "tsc_per_byte": t * m["tsc_hz"] / 1e9 / nbytes,
-                 "tsc_per_packet": t * m["tsc_hz"] / 1e9 / npackets}
+                 tsc + "_per_byte": t * m["tsc_hz"] / 1e9 / nbytes,
+                 tsc + "_per_packet": t * m["tsc_hz"] / 1e9 / npackets}
             if m["cycles_source"] == "pmu":
                 cyc = t * m["core_hz"] / 1e9 * math.exp(self.rng.gauss(0.0, 0.002))
                 c["cycles_per_byte"] = cyc / nbytes
@@ -171,6 +177,27 @@ class Writer:
         m = self.m
         caches = [{"type": t, "level": lvl, "size": s, "num_sharing": n}
                   for t, lvl, s, n in m["caches"]]
+        if self.mc == MA:  # as `encapbench run` writes it: strings, suite_commit, no cycles_source
+            return {
+                "date": date, "host_name": m["host"], "executable": "eb-bench-checksum,"
+                "eb-bench-rss,eb-bench-segment", "num_cpus": m["num_cpus"],
+                "mhz_per_cpu": m["mhz"], "cpu_scaling_enabled": False, "caches": caches,
+                "load_avg": [0.21, 0.35, 0.30], "library_build_type": m["library_build_type"],
+                "benchmark_version": "1.7.1", "build_type": "Release",
+                "compiler": "GNU 12.2.0 (12.2.0)", "cpu_brand": m["brand"],
+                "cpu_family": str(m["family"]), "cpu_model": str(m["model"]),
+                "cpu_stepping": str(m["stepping"]), "cpu_vendor": m["vendor"],
+                "cycles_note": "tsc_ticks_per_* counters are invariant-TSC ticks, not core "
+                "cycles; core_cycles_per_* appear only when a PMU is available",
+                "dpdk_version": "22.11.4", "highway_target_chosen": "AVX3_DL",
+                "highway_targets_compiled": "AVX3_DL,AVX3,AVX2,SSE4",
+                "highway_version": "1.0.3", "hypervisor": m["hypervisor"],
+                "isa_flags": m["isa"].replace(" ", ","), "isal_version": "2.30.0",
+                "machine_class": self.mc, "microarchitecture": m["uarch"], "pmu": m["pmu"],
+                "preset": "quick", "run_repetitions": str(m["reps"]),
+                "run_wall_seconds": "%.2f" % wall, "suite_commit": self.commit,
+                "tsc_hz": "%d" % m["tsc_hz"], "tsc_source": "cpuid-0x15",
+            }
         return {
             "date": date, "host_name": m["host"], "executable": "build/bin/eb-bench-all",
             "num_cpus": m["num_cpus"], "mhz_per_cpu": m["mhz"], "cpu_scaling_enabled": False,

@@ -84,6 +84,25 @@ def test_kinds_from_names_and_skipped_rows_machine_b(golden_report):
                 assert "%s/%s/%s" % (fam["family"], name, i["input"]) not in errors
 
 
+def test_registry_decides_kinds_when_rows_do_not(tmp_path):
+    """A saved `encapbench list --json` wins over names (machine B's rows carry no kind)."""
+    reg = tmp_path / "list.json"
+    reg.write_text(json.dumps([
+        {"family": "checksum", "name": "dpdk-raw", "kind": "implementation",
+         "supported": True},
+        {"family": "checksum", "name": "reference", "kind": "reference", "supported": True}]))
+    p = run_tool("report", golden(MB, C2), "--out", tmp_path / "out", "--no-html",
+                 "--registry", reg)
+    assert p.returncode == 0, p.stderr
+    with open(tmp_path / "out" / "summary.json") as f:
+        s = json.load(f)
+    ins = inputs(s, MB, "checksum")["64"]
+    assert ins["implementations"]["dpdk-raw"]["kind"] == "implementation"
+    assert ins["vs_peers"] == {}
+    assert inputs(s, MB, "segment")["64k-mss1418"]["implementations"]["dpdk-gso"]["kind"] == \
+        "peer"  # not in the registry: named
+
+
 def test_rss_uses_hashes_per_second(golden_report):
     _, summary, _ = golden_report
     f = family(summary, MA, "rss")
@@ -134,8 +153,9 @@ def test_noise_flags_match_cv_of_repetitions(golden_report):
     _, summary, _ = golden_report
     for mc in (MA, MB):
         _, s, _, _ = raw_samples(golden(mc, C2))
-        want = {n for n, v in s.items()
-                if statistics.stdev(v["real_time"]) / statistics.fmean(v["real_time"]) > 0.05}
+        # CV of the figure the report shows: throughput over repetitions.
+        want = {n for n, v in s.items() if statistics.stdev(v["bytes_per_second"]) /
+                statistics.fmean(v["bytes_per_second"]) > 0.05}
         assert set(machine(summary, mc)["noisy"]) == want
     assert "checksum/reference/64" in machine(summary, MA)["noisy"]
     assert "segment/fused/64k-mss8948" in machine(summary, MB)["noisy"]
@@ -152,6 +172,11 @@ def test_machine_warnings(golden_report):
     assert machine(summary, MB)["cycles"] == "core cycles (PMU)"
     assert family(summary, MB, "checksum")["cost_metric"] == "cycles_per_byte"
     assert family(summary, MA, "checksum")["cost_metric"] == "tsc_per_byte"
+    # Machine A's file says tsc_ticks_per_byte (as `encapbench run` writes it).
+    _, s, _, _ = raw_samples(golden(MA, C2))
+    g = inputs(summary, MA, "checksum")["1500"]
+    assert close(g["cost"], statistics.median(
+        s["checksum/%s/1500" % g["best"]]["tsc_ticks_per_byte"]))
 
 
 def test_machine_matrix_geomean(golden_report):
@@ -217,9 +242,16 @@ def test_markdown_tables(golden_report):
     line = next(ln for ln in sec.splitlines() if ln.startswith("| 1500 |"))
     cells = [c.strip() for c in line.strip("|").split("|")]
     assert cells[1] == e["best"]
-    assert "%.2f×" % e["speedup"] in cells
-    assert "%.2f×" % e["peers"]["dpdk-raw"] in cells
-    assert "%.0f%%" % (100 * e["frac_read"]) in cells
+    head = next(ln for ln in sec.splitlines() if ln.startswith("| input | best |"))
+    col = {h.strip(): i for i, h in enumerate(head.strip("|").split("|"))}
+
+    def num(cell):  # "21.8×", "51%"
+        return float(cell.rstrip("×%"))
+
+    # Printed to three significant digits (percentages to whole numbers).
+    assert math.isclose(num(cells[col["× reference"]]), e["speedup"], rel_tol=5e-3)
+    assert math.isclose(num(cells[col["vs dpdk-raw"]]), e["peers"]["dpdk-raw"], rel_tol=5e-3)
+    assert abs(num(cells[col["% of read"]]) - 100 * e["frac_read"]) <= 0.5
     assert "| machine class | CPU |" in md
     assert "Intel(R) Xeon(R) Platinum 8481C" in md and "AMD EPYC 7763" in md
     assert "TSC ticks (not core cycles)" in md and "core cycles (PMU)" in md
@@ -252,7 +284,7 @@ def test_charts_written_and_embedded(golden_report):
     charts = summary["charts"]
     names = {os.path.basename(c) for c in charts}
     for mc in (MA, MB):
-        assert "%s__checksum-tx__hs-v4v4tcp.svg" % mc in names  # header-size sweep
+        assert "%s__checksum-tx__header-size.svg" % mc in names  # header-size sweep
         assert "%s__checksum__cache.svg" % mc in names          # buffer sizes vs caches
         assert "%s__checksum__heatmap.svg" % mc in names        # speed-up and % of limit
     assert "%s__trend.svg" % MA in names and "%s__trend.svg" % MB not in names
@@ -262,7 +294,7 @@ def test_charts_written_and_embedded(golden_report):
         ET.parse(svg)  # well-formed
         with open(svg[:-4] + ".png", "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
-    with open(os.path.join(out, "charts", "%s__checksum-tx__hs-v4v4tcp.svg" % MA)) as f:
+    with open(os.path.join(out, "charts", "%s__checksum-tx__header-size.svg" % MA)) as f:
         svg = f.read()
     assert "MaxHeaderSize 256" in svg and "software" in svg
     with open(os.path.join(out, "charts", "%s__checksum__cache.svg" % MA)) as f:
