@@ -162,7 +162,7 @@ void expect_wire_fields(const std::vector<uint8_t>& b, const NvgreSpec& s) {
     EXPECT_NE(load_be16(&b[o.l4 + 6]), 0);
   }
   EXPECT_TRUE(test::l4_checksum_ok(b, s)) << "L4 checksum";
-  EXPECT_EQ(0, std::memcmp(&b[o.header_size], s.payload.data(), s.payload.size()));
+  if (!s.payload.empty()) EXPECT_EQ(0, std::memcmp(&b[o.header_size], s.payload.data(), s.payload.size()));
 }
 
 TEST(Builder, MinimumHeaderSizesMatchTheReferenceNotes) {
