@@ -50,6 +50,24 @@ benchmark::internal::Benchmark* register_row(const std::string& family, const Im
   return b;
 }
 
+namespace {
+std::mutex g_context_mu;
+std::vector<std::pair<std::string, std::string>>& context_store() {
+  static std::vector<std::pair<std::string, std::string>> v;
+  return v;
+}
+}  // namespace
+
+void add_context(const std::string& key, const std::string& value) {
+  std::lock_guard<std::mutex> lock(g_context_mu);
+  context_store().emplace_back(key, value);
+}
+
+std::vector<std::pair<std::string, std::string>> added_context() {
+  std::lock_guard<std::mutex> lock(g_context_mu);
+  return context_store();
+}
+
 void timed_region_begins() {
   if (PmuScope* s = PmuScope::current()) s->restart();
 }

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/common/registry.h"
@@ -64,6 +65,11 @@ benchmark::internal::Benchmark* register_row(const std::string& family, const Im
 //                                                                (the --instructions runner)
 void set_counters(benchmark::State& state, double bytes_per_iter, double packets_per_iter,
                   double header_size = 0);
+
+// Adds a key/value pair to the run's JSON context (e.g. which implementations a "best" row
+// resolved to on this machine). Call during registration; bench_main adds them before running.
+void add_context(const std::string& key, const std::string& value);
+std::vector<std::pair<std::string, std::string>> added_context();
 
 // Optional: call right before `for (auto _ : state)` when a row's set-up is heavy. PMU deltas
 // are then taken from here instead of from the start of the row (set-up excluded). Without it

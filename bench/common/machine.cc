@@ -404,6 +404,7 @@ std::vector<std::pair<std::string, std::string>> run_context() {
   add("preset", preset_name());
   if (fixed_iterations() > 0) add("fixed_iterations", std::to_string(fixed_iterations()));
   add("utc_time", utc_now());
+  for (const auto& [k, v] : added_context()) add(k, v);
   return kv;
 }
 

@@ -1,0 +1,134 @@
+// eb-bench-rxpath: the whole software receive path per packet, as a driver without offloads
+// would run it: parse (parse_nvgre), verify every checksum (checksum_verify), compute the RSS
+// hash and queue (RssPipeline::steer_one on the fresh layout), and steer (count the packet on its
+// queue). Rows run on 1..N threads (full preset; quick: 1 and N), each thread its own pipeline
+// over the same read-only corpus, timed in wall-clock time, so bytes_per_second is the aggregate
+// rate and its growth with threads is the per-core scaling.
+//
+// Rows (FAMILY/IMPL/INPUT/real_time/threads:T):
+//   rxpath/reference/CORPUS   reference checksum + reference Toeplitz: the plain baseline
+//   rxpath/best/CORPUS        best_checksum() + best_toeplitz() on this CPU (named in the context
+//                             as rxpath_best), stable row names across machines
+// CORPUS: default-4k (the generator's default mix, 4096 packets); full adds imix-4k and
+// default-64k (65536 packets, beyond L2).
+#include <array>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "bench/common/bench_common.h"
+#include "datasets/generator.h"
+#include "kernels/checksum/checksum.h"
+#include "kernels/checksum/offload.h"
+#include "kernels/rss/pipeline.h"
+#include "kernels/rss/toeplitz.h"
+
+namespace eb {
+namespace {
+
+struct CorpusInput {
+  std::string label;
+  std::string preset;
+  uint64_t packets;
+};
+
+std::vector<CorpusInput> corpus_inputs() {
+  std::vector<CorpusInput> v = {{"default-4k", "default", 4096}};
+  if (bench::preset() == bench::Preset::full) {
+    v.push_back({"imix-4k", "imix", 4096});
+    v.push_back({"default-64k", "default", 65536});
+  }
+  return v;
+}
+
+// One corpus per input, generated on first use and shared read-only by every thread and row.
+std::shared_ptr<const Corpus> corpus_for(const CorpusInput& in) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Corpus>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& c = cache[in.label];
+  if (!c) {
+    GeneratorConfig cfg;
+    cfg.preset = in.preset;
+    cfg.packets = in.packets;
+    c = std::make_shared<const Corpus>(generate_corpus(cfg));
+  }
+  return c;
+}
+
+void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
+  std::shared_ptr<const Corpus> corpus = corpus_for(in);
+  RssConfig cfg;
+  cfg.impl = rss.info.name;
+  std::string error;
+  auto pipeline = RssPipeline::create(cfg, &error);
+  if (!pipeline) {
+    state.SkipWithError(("RSS pipeline: " + error).c_str());
+    for (auto _ : state) {
+    }
+    return;
+  }
+  const Corpus& c = *corpus;
+  const size_t n = c.size();
+  std::array<uint64_t, 64> per_queue{};
+  uint64_t bad = 0, unparsed = 0;
+  bench::timed_region_begins();
+  for (auto _ : state) {
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t* frame = c.data(i);
+      NvgreLayout layout = parse_nvgre(frame, c[i].length);
+      if (!layout.ok()) ++unparsed;
+      VerifyResult v = checksum_verify(frame, layout, csum);
+      bad += v.any_bad();
+      RssResult r = pipeline->steer_one(frame, layout);
+      ++per_queue[r.queue & 63];
+    }
+    benchmark::DoNotOptimize(per_queue.data());
+    benchmark::DoNotOptimize(bad);
+    benchmark::DoNotOptimize(unparsed);
+  }
+  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
+}
+
+ImplInfo combo_info(const char* name, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
+  ImplInfo i;
+  i.family = "rxpath";
+  i.name = name;
+  i.kind = std::string(name) == "reference" ? ImplKind::reference : ImplKind::implementation;
+  i.required = csum.info.required | rss.info.required;
+  i.description = "checksum " + csum.info.name + " + toeplitz " + rss.info.name;
+  if (!csum.info.supported()) i.unavailable_reason = "checksum " + csum.info.name + ": " + csum.info.why_unsupported();
+  else if (!rss.info.supported()) i.unavailable_reason = "toeplitz " + rss.info.name + ": " + rss.info.why_unsupported();
+  return i;
+}
+
+const int registered = [] {
+  struct Combo {
+    const char* name;
+    const ChecksumImpl* csum;
+    const ToeplitzImpl* rss;
+  };
+  std::vector<Combo> combos = {{"reference", &reference_checksum(), &reference_toeplitz()},
+                               {"best", &best_checksum(), &best_toeplitz()}};
+  bench::add_context("rxpath_best", "checksum " + best_checksum().info.name + " + toeplitz " +
+                                        best_toeplitz().info.name);
+  static std::vector<CorpusInput> inputs = corpus_inputs();
+  for (const auto& combo : combos) {
+    ImplInfo info = combo_info(combo.name, *combo.csum, *combo.rss);
+    for (const auto& in : inputs) {
+      const ChecksumImpl* csum = combo.csum;
+      const ToeplitzImpl* rss = combo.rss;
+      const CorpusInput* input = &in;
+      auto* b = bench::register_row("rxpath", info, in.label,
+                                    [csum, rss, input](benchmark::State& s) { bm_rxpath(s, *input, *csum, *rss); });
+      for (int t : bench::thread_counts()) b->Threads(t);
+      b->UseRealTime();
+    }
+  }
+  return 0;
+}();
+
+}  // namespace
+}  // namespace eb
