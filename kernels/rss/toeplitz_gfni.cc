@@ -63,35 +63,51 @@ inline const void* minus(const uint8_t* p, size_t n) {
 
 }  // namespace
 
-EB_TARGET_GFNI uint32_t gfni_hash(const PreparedKey& k, const uint8_t* in, size_t len) {
+namespace {
+
+// VPERMB indices for step i: 64-bit lane L takes bytes 8i+L .. 8i+L+3 of the shifted input (the
+// window ending at x[8i+L]); the upper 4 bytes repeat them (their products are ignored).
+struct WindowIndex {
+  alignas(64) uint8_t idx[7][64];
+  constexpr WindowIndex() : idx{} {
+    for (int i = 0; i < 7; ++i)
+      for (int lane = 0; lane < 8; ++lane)
+        for (int b = 0; b < 8; ++b) idx[i][8 * lane + b] = static_cast<uint8_t>(8 * i + lane + (b & 3));
+  }
+};
+constexpr WindowIndex kWindowIndex{};
+
+template <int kSteps>
+EB_TARGET_GFNI inline uint32_t gfni_hash_steps(const PreparedKey& k, const uint8_t* in, size_t len) {
   // z byte b = x[b - 3] (zero outside the input): the window for s is z bytes s .. s+3.
-  const __mmask64 m = ((1ull << len) - 1) << 3;  // len <= 52
-  const __m512i z = _mm512_maskz_loadu_epi8(m, minus(in, 3));
-  // Lane L: bytes L, L+1, L+2, L+3 (the upper 4 bytes repeat them; their products are ignored).
-  __m512i idx = _mm512_set_epi64(0x0a0908070a090807, 0x0908070609080706, 0x0807060508070605,
-                                 0x0706050407060504, 0x0605040306050403, 0x0504030205040302,
-                                 0x0403020104030201, 0x0302010003020100);
-  const __m512i eight = _mm512_set1_epi8(8);
+  const __m512i z = _mm512_maskz_loadu_epi8(((1ull << len) - 1) << 3, minus(in, 3));  // len <= 52
   const __m512i* mats = reinterpret_cast<const __m512i*>(k.tables.gfni.m);
-  __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
-  const size_t steps = (len + 3 + 7) / 8;  // windows s = 0 .. len + 2
-  size_t i = 0;
-  for (; i + 2 <= steps; i += 2) {
-    const __m512i w0 = _mm512_permutexvar_epi8(idx, z);
-    idx = _mm512_add_epi8(idx, eight);
-    const __m512i w1 = _mm512_permutexvar_epi8(idx, z);
-    idx = _mm512_add_epi8(idx, eight);
-    acc0 = _mm512_xor_si512(acc0, _mm512_gf2p8affine_epi64_epi8(w0, _mm512_load_si512(mats + i), 0));
-    acc1 = _mm512_xor_si512(acc1, _mm512_gf2p8affine_epi64_epi8(w1, _mm512_load_si512(mats + i + 1), 0));
-  }
-  if (i < steps) {
-    const __m512i w0 = _mm512_permutexvar_epi8(idx, z);
-    acc0 = _mm512_xor_si512(acc0, _mm512_gf2p8affine_epi64_epi8(w0, _mm512_load_si512(mats + i), 0));
-  }
-  const __m512i acc = _mm512_xor_si512(acc0, acc1);
-  const __m256i y = _mm256_xor_si256(_mm512_castsi512_si256(acc), _mm512_extracti64x4_epi64(acc, 1));
+  const __m512i* idx = reinterpret_cast<const __m512i*>(kWindowIndex.idx);
+  __m512i acc[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+#pragma GCC unroll 7
+  for (int i = 0; i < kSteps; ++i)
+    acc[i & 1] = _mm512_xor_si512(
+        acc[i & 1], _mm512_gf2p8affine_epi64_epi8(_mm512_permutexvar_epi8(_mm512_load_si512(idx + i), z),
+                                                  _mm512_load_si512(mats + i), 0));
+  const __m512i a = _mm512_xor_si512(acc[0], acc[1]);
+  const __m256i y = _mm256_xor_si256(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
   const __m128i x = _mm_xor_si128(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
   return static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_xor_si128(x, _mm_unpackhi_epi64(x, x))));
+}
+
+}  // namespace
+
+EB_TARGET_GFNI uint32_t gfni_hash(const PreparedKey& k, const uint8_t* in, size_t len) {
+  // Windows s = 0 .. len + 2, eight per step; straight-line code per step count.
+  switch ((len + 10) / 8) {
+    case 1: return gfni_hash_steps<1>(k, in, len);
+    case 2: return gfni_hash_steps<2>(k, in, len);
+    case 3: return gfni_hash_steps<3>(k, in, len);
+    case 4: return gfni_hash_steps<4>(k, in, len);
+    case 5: return gfni_hash_steps<5>(k, in, len);
+    case 6: return gfni_hash_steps<6>(k, in, len);
+    default: return gfni_hash_steps<7>(k, in, len);
+  }
 }
 
 namespace {
