@@ -63,7 +63,7 @@ void Corpus::add(std::span<const uint8_t> frame, std::string label, uint64_t tim
   if (frame.size() > UINT32_MAX) throw std::length_error("Corpus::add: frame larger than 4 GiB");
   const size_t offset = round_up(used_);
   const size_t need = offset + round_up(frame.size());
-  if (need > capacity_) {
+  if (need > capacity_ || !arena_) {  // also when the first frame is empty: never arithmetic on a null arena
     size_t cap = std::max<size_t>(capacity_ ? capacity_ * 2 : 64 * 1024, need);
     uint8_t* fresh = alloc_arena(cap);
     if (used_) std::memcpy(fresh, arena_, used_);
