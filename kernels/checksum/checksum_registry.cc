@@ -58,10 +58,10 @@ std::vector<ChecksumImpl> make_registry() {
                    sum_reference));
   v.push_back(make("avx512", ImplKind::implementation, 10, kAvx512Vnni,
                    "AVX-512 VNNI: 0x8000 bias + vpdpwssd into 32-bit lanes, 4x64B unrolled, masked tail; "
-                   "scalar below 64 B",
+                   "scalar below 192 B",
                    sum_avx512));
   v.push_back(make("avx512bw", ImplKind::implementation, 20, kAvx512Bw,
-                   "AVX-512BW: 0x8000 bias + vpmaddwd/vpaddd, 4x64B unrolled, masked tail; scalar below 64 B",
+                   "AVX-512BW: 0x8000 bias + vpmaddwd/vpaddd, 4x64B unrolled, masked tail; scalar below 192 B",
                    sum_avx512bw));
   // No plain `avx2` record: the hand-written AVX2 sum did not beat Highway's AVX2 target
   // (hwy-avx2) at 1500 or 65536 bytes; it remains as the sum of fused-avx2, whose fused copy

@@ -1,5 +1,8 @@
 #include "kernels/checksum/offload.h"
 
+#include <utility>
+
+#include "kernels/checksum/csum_internal.h"
 #include "kernels/common/byteorder.h"
 
 namespace eb {
@@ -33,17 +36,35 @@ constexpr uint32_t kGreChecksumField = 4;    // offset of the checksum in a GRE 
 // range never folds to 0.
 inline bool sums_to_ffff(uint32_t s) { return fold16(s) == 0xFFFF; }
 
+// Fill never stores into a range before summing it: a 2-byte store followed by a wider load
+// over it cannot be store-forwarded and stalls for the store to retire (measured: fill cost
+// twice what verify did). Instead the range is summed with the old field in place and the old
+// field is subtracted in ones-complement arithmetic (adding its complement). Every field sits at
+// an even offset from the start of its range, so it is exactly one big-endian word of the sum.
+inline uint32_t without_field(uint32_t sum, uint16_t old_field) { return csum_add(sum, static_cast<uint16_t>(~old_field)); }
+
 inline uint32_t ipv4_header_sum(const uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
   return impl.sum(frame + ip.offset, ip.header_len, 0);
 }
 
-void fill_ipv4(uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
-  store_be16(frame + ip.offset + kIpv4ChecksumField, 0);
-  store_be16(frame + ip.offset + kIpv4ChecksumField, csum_finish(ipv4_header_sum(frame, ip, impl)));
+// Returns {old, new} field values.
+std::pair<uint16_t, uint16_t> fill_ipv4(uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
+  uint8_t* field = frame + ip.offset + kIpv4ChecksumField;
+  const uint16_t old_field = load_be16(field);
+  const uint16_t c = csum_finish(without_field(ipv4_header_sum(frame, ip, impl), old_field));
+  store_be16(field, c);
+  return {old_field, c};
 }
 
 CsumStatus verify_ipv4(const uint8_t* frame, const IpLayout& ip, const ChecksumImpl& impl) {
   return sums_to_ffff(ipv4_header_sum(frame, ip, impl)) ? CsumStatus::good : CsumStatus::bad;
+}
+
+// Replace a field's contribution old -> new in a partial sum of a range the field lies in, at
+// `rel` bytes from the range's start (odd: the word sits byte-swapped in that sum).
+inline uint32_t replace_field(uint32_t sum, uint16_t old_field, uint16_t new_field, uint32_t rel) {
+  uint32_t delta = csum_add(static_cast<uint16_t>(~old_field), new_field);
+  return csum_combine(sum, delta, rel);
 }
 
 inline uint32_t gre_range_len(const NvgreLayout& L) { return L.outer.end() - L.gre_offset; }
@@ -56,13 +77,13 @@ uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32
   uint32_t s;
   if (ip.version == IpVersion::v4) {
     // Source and destination are adjacent (bytes 12..19): one 8-byte range.
-    s = ones_complement_sum_simple(frame + ip.src_offset(), 8);
+    s = csum::to_partial(csum::native_sum_scalar(frame + ip.src_offset(), 8), 0);
   } else {
     // RFC 8200 §8.1 with RFC 6275: the home address stands in for the source, the type-2
     // routing header's address (the final destination) for the destination.
     const uint8_t* src = frame + (ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset());
     const uint8_t* dst = frame + (ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset());
-    s = csum_add(ones_complement_sum_simple(src, 16), ones_complement_sum_simple(dst, 16));
+    s = csum::to_partial(csum::native_sum_scalar(dst, 16, csum::native_sum_scalar(src, 16)), 0);
   }
   return csum_add(s, uint32_t{proto} + (l4_len & 0xFFFF) + (l4_len >> 16));
 }
@@ -70,23 +91,36 @@ uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32
 uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
   if (!L.ok()) return 0;
   uint8_t written = 0;
+  // GRE covers the inner frame, including the inner checksums about to change: sum it first,
+  // with the old values in place, and patch the sum afterwards (RFC 1624 style).
+  uint32_t gre_sum = 0;
+  uint16_t gre_old = 0;
+  if (L.gre_checksum_present) {
+    gre_old = load_be16(frame + L.gre_offset + kGreChecksumField);
+    gre_sum = without_field(impl.sum(frame + L.gre_offset, gre_range_len(L), 0), gre_old);
+  }
   // 1. Inner TCP/UDP over its pseudo-header, header and payload.
   if (L.l4 == L4Proto::tcp || L.l4 == L4Proto::udp) {
     uint8_t* field = frame + L.l4_checksum_offset();
-    store_be16(field, 0);
-    uint16_t c = csum_finish(impl.sum(frame + L.l4_offset, L.l4_len, l4_pseudo_header_sum(frame, L, L.l4_len)));
+    const uint16_t old_field = load_be16(field);
+    const uint32_t s = impl.sum(frame + L.l4_offset, L.l4_len, l4_pseudo_header_sum(frame, L, L.l4_len));
+    uint16_t c = csum_finish(without_field(s, old_field));
     if (L.l4 == L4Proto::udp && c == 0) c = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
     store_be16(field, c);
+    if (L.gre_checksum_present) gre_sum = replace_field(gre_sum, old_field, c, L.l4_checksum_offset() - L.gre_offset);
     written |= kCsumL4;
   }
   // 2. Inner and outer IPv4 headers (independent of each other).
-  if (L.inner.version == IpVersion::v4) fill_ipv4(frame, L.inner, impl), written |= kCsumInnerIp;
+  if (L.inner.version == IpVersion::v4) {
+    const auto [old_field, c] = fill_ipv4(frame, L.inner, impl);
+    if (L.gre_checksum_present)
+      gre_sum = replace_field(gre_sum, old_field, c, L.inner.offset + kIpv4ChecksumField - L.gre_offset);
+    written |= kCsumInnerIp;
+  }
   if (L.outer.version == IpVersion::v4) fill_ipv4(frame, L.outer, impl), written |= kCsumOuterIp;
-  // 3. GRE last: it covers the inner frame, including the checksums just written.
+  // 3. GRE last.
   if (L.gre_checksum_present) {
-    uint8_t* field = frame + L.gre_offset + kGreChecksumField;
-    store_be16(field, 0);
-    store_be16(field, csum_finish(impl.sum(frame + L.gre_offset, gre_range_len(L), 0)));
+    store_be16(frame + L.gre_offset + kGreChecksumField, csum_finish(gre_sum));
     written |= kCsumGre;
   }
   return written;
