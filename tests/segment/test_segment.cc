@@ -8,6 +8,7 @@
 
 #include "kernels/checksum/checksum.h"
 #include "tests/segment/segment_test_util.h"
+#include "kernels/segment/segment_impls.h"
 #include "tests/support/guard_page.h"
 
 namespace eb {
@@ -93,9 +94,10 @@ TEST(SegmentRegistry, ListsTheFamily) {
   EXPECT_EQ(find_impl(v, "dpdk-gso")->info.kind, ImplKind::peer);
   EXPECT_NE(find_impl(v, "zerocopy")->describe, nullptr);
   EXPECT_TRUE(best_segment().info.supported());
-  // Every fused-NAME variant follows a checksum record with copy_and_sum.
+  // Every fused-NAME variant follows a checksum record with copy_and_sum (except the segment
+  // family's own kernels, named "segment:...").
   for (const auto& r : v) {
-    if (r.info.name.rfind("fused", 0) != 0) continue;
+    if (r.info.name.rfind("fused", 0) != 0 || r.kernels.checksum_impl.rfind("segment:", 0) == 0) continue;
     ASSERT_NE(r.kernels.copy_and_sum, nullptr) << r.info.name;
     const ChecksumImpl* c = find_checksum(r.kernels.checksum_impl);
     ASSERT_NE(c, nullptr) << r.kernels.checksum_impl;
@@ -429,6 +431,62 @@ TEST(SegmentDpdk, RefusesWhatRteGsoCannotDo) {
   NvgreSpec c = base_spec(v4, v4, 5000, 2);
   c.gre_checksum = true;
   EXPECT_EQ(run_impl(dpdk, make_send(c, "grec"), 1000).error, SegmentError::unsupported);
+}
+
+}  // namespace
+}  // namespace eb
+
+namespace eb {
+namespace {
+
+// The segment family's own AVX-512 sums, against the plain loop: every start alignment, lengths
+// around every block edge, segments cut at MSS values around 64, each range ending exactly at a
+// PROT_NONE page (and starting right after one, for offsets < a page).
+TEST(SegmentKernels, AlignedSumsEveryAlignmentAtGuardPages) {
+  const auto* zc = find_impl(segment_impls(), "zerocopy-avx512");
+  ASSERT_NE(zc, nullptr);
+  if (!zc->info.supported()) GTEST_SKIP() << zc->info.why_unsupported();
+  test::GuardedArena arena(70000);
+  std::mt19937_64 rng(3);
+  auto fill = [&](uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(rng());
+  };
+  // One range: every length 1..300 and some long ones, every start alignment (ending at the page
+  // or as close as the alignment allows).
+  for (size_t n = 1; n <= 300; ++n)
+    for (size_t al = 0; al < 64; ++al) {
+      size_t slack = 0;
+      uint8_t* p = arena.span_aligned(n, al, &slack);
+      fill(p, n);
+      ASSERT_EQ(fold16(segment_detail::sum_aligned_avx512(p, n, 0)), fold16(ones_complement_sum_simple(p, n)))
+          << "n " << n << " align " << al;
+    }
+  for (size_t n : {4096u, 65535u, 65536u, 69999u}) {
+    uint8_t* p = arena.span(n);
+    fill(p, n);
+    ASSERT_EQ(fold16(segment_detail::sum_aligned_avx512(p, n, 0x1234)),
+              fold16(ones_complement_sum_simple(p, n, 0x1234)));
+  }
+  // Segment sums in one pass: payloads cut every MSS, batches as the zero-copy loop takes them.
+  uint32_t out[64];
+  for (uint32_t P : {1u, 63u, 64u, 65u, 200u, 1418u, 5000u, 65536u})
+    for (uint32_t mss : {1u, 63u, 64u, 65u, 100u, 1417u, 1418u})
+      for (size_t al = 0; al < 64; al += (P > 5000 ? 7 : 1)) {
+        size_t slack = 0;
+        uint8_t* p = arena.span_aligned(P, al, &slack);
+        fill(p, P);
+        const uint32_t n = (P + mss - 1) / mss;
+        for (uint32_t b = 0; b < n && b < 2048; b += 16) {
+          const uint32_t cnt = std::min(16u, n - b);
+          segment_detail::multi_sums_aligned_avx512(p, P, mss, b, cnt, out);
+          for (uint32_t k = 0; k < cnt; ++k) {
+            const size_t off = size_t{b + k} * mss;
+            const size_t len = std::min<size_t>(mss, P - off);
+            ASSERT_EQ(fold16(out[k]), fold16(ones_complement_sum_simple(p + off, len)))
+                << "P " << P << " mss " << mss << " align " << al << " segment " << b + k;
+          }
+        }
+      }
 }
 
 }  // namespace
