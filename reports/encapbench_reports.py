@@ -85,8 +85,9 @@ def cmd_compare(a) -> int:
     if a.out:
         _write(a.out, text)
     sys.stdout.write(text)
-    for w in c.warnings:
-        print("%s compare: warning: %s" % (PROG, w), file=sys.stderr)
+    if a.format == "json" or a.out:  # text and md already show them on stdout
+        for w in c.warnings:
+            print("%s compare: warning: %s" % (PROG, w), file=sys.stderr)
     return c.exit_code
 
 
