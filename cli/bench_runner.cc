@@ -196,6 +196,21 @@ std::string exact_row_filter(const std::string& run_name) {
   return "^" + regex_escape(base) + "(/iterations:[0-9]+)?" + regex_escape(suffix) + "$";
 }
 
+std::string base_row_name(const std::string& run_name) {
+  std::string base = run_name;
+  for (;;) {
+    auto slash = base.rfind('/');
+    if (slash == std::string::npos) break;
+    std::string part = base.substr(slash + 1);
+    bool gb = part == "real_time" || part == "manual_time" || part == "process_time";
+    for (const char* p : {"threads:", "iterations:", "repeats:", "min_time:", "min_warmup_time:"})
+      gb = gb || part.rfind(p, 0) == 0;
+    if (!gb) break;
+    base = base.substr(0, slash);
+  }
+  return base;
+}
+
 std::string make_temp_dir(const std::string& prefix) {
   const char* t = std::getenv("TMPDIR");
   std::string tmpl = std::string(t && *t ? t : "/tmp") + "/" + prefix + "XXXXXX";

@@ -49,6 +49,10 @@ std::string regex_escape(const std::string& s);
 // binary appends "/iterations:N" (EB_FIXED_ITERATIONS) before the threads/time-type suffixes.
 std::string exact_row_filter(const std::string& run_name);
 
+// A row's registered name: run_name without Google Benchmark's suffixes (/threads:N,
+// /real_time, /iterations:N, /repeats:N, /min_time:X, ...).
+std::string base_row_name(const std::string& run_name);
+
 // A fresh private directory under $TMPDIR (or /tmp).
 std::string make_temp_dir(const std::string& prefix);
 

@@ -224,8 +224,22 @@ int do_run(const RunOptions& o) {
     } else if (ctx.value("machine_class", "") != merged["context"].value("machine_class", "")) {
       failures.push_back(name + ": machine_class differs from the first binary's");
     }
+    // Each row's implementation kind and description, from the binary's registry of rows.
+    std::map<std::string, json> row_info;
+    ProcResult rows = runner::run_process({l.binary, "--eb_rows_json"}, env, true, true);
+    if (rows.ok()) {
+      try {
+        for (const auto& ri : json::parse(rows.out)) row_info[ri.value("name", std::string())] = ri;
+      } catch (const std::exception&) {
+      }
+    }
     int64_t max_family = -1;
     for (auto b : j.value("benchmarks", json::array())) {
+      auto info = row_info.find(runner::base_row_name(b.value("run_name", b.value("name", std::string()))));
+      if (info != row_info.end()) {
+        b["impl_kind"] = info->second.value("kind", std::string());
+        b["impl_description"] = info->second.value("description", std::string());
+      }
       // Family indices restart in every binary; keep them unique so compare.py's sort groups
       // each row with its own repetitions and aggregates.
       if (b.contains("family_index")) {

@@ -21,10 +21,28 @@ namespace eb::bench {
 
 // ---- Rows --------------------------------------------------------------------------------
 
+namespace {
+std::mutex g_rows_mu;
+std::vector<RowInfo>& rows_store() {
+  static std::vector<RowInfo> v;
+  return v;
+}
+}  // namespace
+
+std::vector<RowInfo> registered_rows() {
+  std::lock_guard<std::mutex> lock(g_rows_mu);
+  return rows_store();
+}
+
 benchmark::internal::Benchmark* register_row(const std::string& family, const ImplInfo& impl,
                                              const std::string& input,
                                              std::function<void(benchmark::State&)> fn) {
   std::string name = family + "/" + impl.name + "/" + input;
+  {
+    std::lock_guard<std::mutex> lock(g_rows_mu);
+    rows_store().push_back(
+        {name, family, impl.name, input, impl.kind, impl.description, impl.supported(), impl.why_unsupported()});
+  }
   benchmark::internal::Benchmark* b;
   if (!impl.supported()) {
     std::string why = impl.why_unsupported();

@@ -47,6 +47,17 @@ benchmark::internal::Benchmark* register_row(const std::string& family, const Im
                                              const std::string& input,
                                              std::function<void(benchmark::State&)> fn);
 
+// Every row register_row() has registered, for `eb-bench-X --eb_rows_json` (which
+// `encapbench run` reads to label each result row with its implementation's kind).
+struct RowInfo {
+  std::string name, family, impl, input;
+  ImplKind kind;
+  std::string description;
+  bool supported;
+  std::string why_unsupported;
+};
+std::vector<RowInfo> registered_rows();
+
 // Set the standard counters after the timed loop: bytes and packets per second, ns and TSC ticks
 // per byte and per packet, header size when known (0 = not applicable), and PMU counters when
 // the machine has them. `bytes_per_iter` and `packets_per_iter` describe one iteration (pass 0

@@ -366,6 +366,8 @@ std::vector<std::pair<std::string, std::string>> run_context() {
       "core_cycles_per_* appear only when a PMU is available");
   const PmuStatus& pmu = pmu_status();
   add("pmu", pmu.description);
+  // What the reports label cycle figures with: core cycles from the PMU, else TSC ticks.
+  add("cycles_source", pmu.available && (pmu.events & (1u << kPmuCycles)) ? "pmu" : "tsc");
 
   for (const auto& c : id.caches) {
     std::string key = "cache_l" + std::to_string(c.level) +

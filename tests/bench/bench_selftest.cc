@@ -20,8 +20,10 @@ eb::ImplInfo make_info(const char* name, eb::ImplKind kind, const char* unavaila
 }
 
 // Sums a buffer with a data-dependent loop the compiler cannot remove: deterministic instruction
-// count per byte, which the --instructions repeatability test relies on.
-void bm_sum(benchmark::State& state, size_t len) {
+// count per byte, which the --instructions repeatability test relies on. Not inlined, so every
+// row runs the same machine code whatever its length (call sites hide constant lengths too, or
+// GCC clones a specialised copy).
+__attribute__((noinline)) void bm_sum(benchmark::State& state, size_t len) {
   std::vector<uint8_t> buf(len);
   std::iota(buf.begin(), buf.end(), uint8_t{1});
   eb::bench::timed_region_begins();
@@ -42,6 +44,14 @@ const int registered = [] {
   if (eb::bench::preset() == eb::bench::Preset::full) sizes.push_back(4096);
   for (size_t len : sizes)
     eb::bench::register_row("selftest", sum, std::to_string(len), [len](benchmark::State& s) { bm_sum(s, len); });
+  // Two threads, wall-clock time: exercises the "/real_time/threads:2" name suffixes.
+  eb::bench::register_row("selftest", sum, "256-mt", [](benchmark::State& s) {
+    size_t len = 256;
+    benchmark::DoNotOptimize(len);
+    bm_sum(s, len);
+  })
+      ->Threads(2)
+      ->UseRealTime();
   eb::bench::register_row("selftest", missing, "256", [](benchmark::State& s) {
     for (auto _ : s) {
     }

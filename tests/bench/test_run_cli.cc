@@ -161,7 +161,7 @@ TEST_F(Harness, FakePmuProducesLabelledPerIterationCounters) {
 const char* kContextKeys[] = {
     "machine_class", "cpu_vendor", "cpu_family", "cpu_model", "cpu_stepping", "cpu_brand", "microarchitecture",
     "microarchitecture_confidence", "isa_flags", "hypervisor", "tsc_hz", "tsc_source", "tsc_hz_calibrated",
-    "cycles_note", "pmu", "cache_l1d", "cache_l2", "cache_source", "logical_cpus", "physical_cores", "kernel",
+    "cycles_note", "cycles_source", "pmu", "cache_l1d", "cache_l2", "cache_source", "logical_cpus", "physical_cores", "kernel",
     "compiler", "compiler_flags", "build_type", "library_build_type", "highway_version", "isal_version",
     "dpdk_version", "benchmark_version", "highway_targets_compiled", "highway_targets_usable",
     "highway_target_chosen", "suite_commit", "date", "utc_time", "preset", "run_preset", "run_filter",
@@ -196,6 +196,13 @@ TEST_F(Harness, RunWritesOneJsonWithEveryContextFieldAndAggregates) {
   EXPECT_EQ(reps, 3);
   for (const char* a : {"mean", "median", "stddev", "cv"}) EXPECT_EQ(aggregates[a], 1) << a;
   EXPECT_NE(r.out.find("wrote " + out.string()), std::string::npos) << r.out;
+  // Every row carries its implementation's kind, from the binary's own registry of rows.
+  for (const auto& b : j["benchmarks"]) {
+    std::string rn = b["run_name"];
+    std::string expected = rn.rfind("selftest/sum/", 0) == 0 ? "reference" : "implementation";
+    EXPECT_EQ(b.value("impl_kind", ""), expected) << b["name"];
+  }
+  EXPECT_EQ(ctx["cycles_source"], ctx["pmu"].get<std::string>().rfind("unavailable", 0) == 0 ? "tsc" : "pmu");
 }
 
 TEST_F(Harness, FilterMatchingNothingIsAUsageError) {
@@ -299,6 +306,12 @@ TEST_F(Harness, InstructionCountsAreRepeatableAndScaleWithLength) {
   }
   for (const char* name : {"selftest/sum/256", "selftest/sum/4096"})
     EXPECT_NEAR(per_iteration[1][name] / per_iteration[0][name], 1.0, 0.01) << name;
+  // The two-thread row does the same work per iteration per thread as the one-thread row.
+  json j = load(dir_ / "0-i.json");
+  const json* mt = find_row(j, "selftest/sum/256-mt/real_time/threads:2");
+  ASSERT_NE(mt, nullptr);
+  ASSERT_EQ((*mt).value("instructions_source", ""), "callgrind") << (*mt).dump();
+  EXPECT_NEAR((*mt)["instructions_per_iteration"].get<double>() / per_iteration[0]["selftest/sum/256"], 1.0, 0.01);
   double scale = per_iteration[0]["selftest/sum/4096"] / per_iteration[0]["selftest/sum/256"];
   EXPECT_GT(scale, 12.0);
   EXPECT_LT(scale, 17.0);
