@@ -44,8 +44,9 @@ def cmd_report(a) -> int:
             raise InputError("--export needs --out FILE")
         text = ex.export(load_run(a.results[0], registry), a.export)
         _write(a.out, text)
-        print("%s: wrote %s (%s)" % (PROG, a.out, ex.ALIASES.get(a.export, a.export)),
-              file=sys.stderr)
+        if a.out != "-":
+            print("%s: wrote %s (%s)" % (PROG, a.out, ex.ALIASES.get(a.export, a.export)),
+                  file=sys.stderr)
         return 0
     runs = load_runs(a.results, registry)
     if a.archive:

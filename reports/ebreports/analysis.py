@@ -338,7 +338,7 @@ def run_warnings(run: Run, noisy: List[Row], errors: List[Row], cv_threshold: fl
         w.append("measured under a hypervisor (%s): steal time and neighbours widen the spread" %
                  hv)
     pmu = str(ctx.get("pmu", ""))
-    src = run.cycles_source
+    src = str(ctx.get("cycles_source", "")).lower()
     if pmu.lower().startswith("unavailable") or (src == "tsc" and not pmu):
         try:
             tsc = float(ctx.get("tsc_hz"))

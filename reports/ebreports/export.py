@@ -70,18 +70,22 @@ def gab(run: Run, bigger: bool) -> List[Dict]:
     for key, row in run.rows.items():
         if not row.ok:
             continue
-        st = _stats(row, metric)
+        m, u = metric, unit
+        st = _stats(row, m)
+        if st is None and not bigger:  # a row without per-byte counters: time per iteration
+            m, u = "real_time", "ns/iteration"
+            st = _stats(row, m)
         if st is None:
             continue
         v, lo, hi, s = st
-        e = {"name": key, "unit": unit, "value": v}
+        e = {"name": key, "unit": u, "value": v}
         if len(s) >= 2:
             e["range"] = "± %.4g" % statistics.stdev(s)
         extra = ["median of %d repetition(s)" % len(s) if s else "aggregate",
                  "machine_class %s" % run.machine_class, "commit %s" % run.commit]
         if lo is not None and len(s) >= 2:
             extra.insert(1, "min %.4g, max %.4g" % (lo, hi))
-        if label:
+        if label and m != "real_time" and label != "ns":
             extra.append("cycles: %s" % label)
         e["extra"] = "; ".join(extra)
         out.append(e)

@@ -324,3 +324,31 @@ def test_malformed_file_in_folder_names_the_file(tmp_path):
 def test_report_needs_out(tmp_path):
     p = run_tool("report", golden(MA, C1))
     assert p.returncode == 2 and "--out" in p.stderr
+
+
+def test_sparse_files_still_report(tmp_path):
+    """No context, no repetitions, a row name without FAMILY/IMPL/INPUT, a file whose only row
+    was skipped: a report with the right warnings, not a crash."""
+    sparse = tmp_path / "sparse.json"
+    sparse.write_text(json.dumps({"benchmarks": [
+        {"name": "checksum/reference/1500", "run_type": "iteration", "iterations": 10,
+         "real_time": 1.5, "cpu_time": 1.5, "time_unit": "us", "bytes_per_second": 1e9},
+        {"name": "checksum/adc64/1500", "run_type": "iteration", "iterations": 10,
+         "real_time": 0.5, "cpu_time": 0.5, "time_unit": "us", "bytes_per_second": 3e9},
+        {"name": "odd", "run_type": "iteration", "iterations": 1, "real_time": 2.0,
+         "cpu_time": 2.0, "time_unit": "ms"}]}))
+    skipped = tmp_path / "skipped.json"
+    skipped.write_text(json.dumps({"context": {"machine_class": "x"}, "benchmarks": [
+        {"name": "checksum/avx512/1500", "run_type": "iteration", "error_occurred": True,
+         "error_message": "CPU lacks AVX512BW", "iterations": 1, "real_time": 0,
+         "cpu_time": 0, "time_unit": "ns"}]}))
+    p = run_tool("report", sparse, skipped, "--out", tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    with open(tmp_path / "out" / "summary.json") as f:
+        s = json.load(f)
+    m = machine(s, "unknown")
+    assert any("no 'context'" in w for w in m["warnings"])
+    assert any("3 row(s) have no repetitions" in w for w in m["warnings"])
+    g = inputs(s, "unknown", "checksum")["1500"]
+    assert g["best"] == "adc64" and close(g["speedup_over_reference"], 3.0)
+    assert machine(s, "x")["skipped"] == {"checksum/avx512/1500": "CPU lacks AVX512BW"}
