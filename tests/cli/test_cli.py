@@ -355,6 +355,8 @@ class HostileFiles(CliCase):
                                    b"\x00" * 64)
         f["caplen_over_max"] = write("caplen-over-max.pcap", pcap_file(v[:1]) + pcap_record(big + b"\x00"))
         f["zero_length_frame"] = write("zero-length.pcap", pcap_file([v[0], b"", v[1]]))
+        # Regression (eb-fuzz-pcap): an empty first frame once did arithmetic on a null corpus arena.
+        f["zero_length_first"] = write("zero-length-first.pcap", pcap_file([b"", v[0]]))
         f["frame_256k"] = write("frame-256k.pcap", pcap_file([v[0], big, v[1]]))
         f["big_endian"] = write("big-endian.pcap", pcap_file(v, endian=">"))
         f["nanosecond"] = write("nsec.pcap", pcap_file(v, magic=MAGIC_NSEC))
@@ -466,6 +468,9 @@ class HostileFiles(CliCase):
 
     def test_zero_length_frame_is_a_packet_with_an_error(self):
         self.readable("zero_length_frame", 3, [(1, "truncated_outer_ethernet")])
+
+    def test_zero_length_first_frame(self):
+        self.readable("zero_length_first", 2, [(0, "truncated_outer_ethernet")])
 
     def test_frame_of_256k(self):
         self.readable("frame_256k", 3)
