@@ -11,8 +11,10 @@
 //                                     corpora by combination and header size; also `mixed` and
 //                                     `many-flows` (every packet its own flow)
 //   rss-pipeline-parse/IMPL/...       the same, parsing every frame (parse_nvgre) first
-// Full preset adds the 2-tuple inputs (ipv4 = 8 bytes, ipv6 = 32 bytes), 52-byte keys, every
-// implementation in the pipeline rows and every header-sweep point.
+// Full preset adds the 2-tuple inputs (ipv4 = 8 bytes, ipv6 = 32 bytes), 52-byte keys, the
+// per-target Highway rows, more implementations in the mixed / many-flows pipeline rows and every
+// header-sweep point (best implementation); quick registers single-hash and preparation rows once
+// per distinct entry point.
 #include <memory>
 #include <random>
 #include <set>
@@ -180,30 +182,49 @@ std::vector<std::shared_ptr<CorpusInput>> pipeline_inputs() {
 }
 
 std::vector<const ToeplitzImpl*> pipeline_impls() {
+  std::vector<std::string> names = {best_toeplitz().info.name, "lut", "dpdk-gfni-bulk"};
+  if (bench::preset() == bench::Preset::full)
+    names = {best_toeplitz().info.name, "gfni-x16", "gfni-x8", "gfni", "hwy", "clmul", "lut", "dpdk-gfni-bulk",
+             "dpdk-softrss"};
   std::vector<const ToeplitzImpl*> v;
-  if (bench::preset() == bench::Preset::full) {
-    for (const auto& r : toeplitz_impls()) v.push_back(&r);
-    return v;
-  }
   std::set<std::string> seen;
-  for (const std::string& n : {best_toeplitz().info.name, std::string("lut"), std::string("dpdk-gfni-bulk")})
+  for (const std::string& n : names)
     if (const ToeplitzImpl* r = find_toeplitz(n); r && seen.insert(n).second) v.push_back(r);
   return v;
 }
 
 const int registered = [] {
   const bool full = bench::preset() == bench::Preset::full;
-  for (const auto& in : tuple_inputs())
+  // Quick preset: the per-target Highway rows only in full (the dispatched `hwy` row stays), and
+  // single-hash / preparation rows once per distinct entry point (gfni-x8/x16 share gfni's
+  // single hash and preparation; the DPDK rows share one preparation).
+  auto quick_skip = [full](const ToeplitzImpl& r) { return !full && r.info.name.rfind("hwy-", 0) == 0; };
+  // Records whose own design is one tuple at a time first: shared entry points carry their name.
+  std::vector<const ToeplitzImpl*> singles_first;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& r : toeplitz_impls())
+      if ((r.batch_width == 1) == (pass == 0)) singles_first.push_back(&r);
+  for (const auto& in : tuple_inputs()) {
     for (const auto& r : toeplitz_impls()) {
+      if (quick_skip(r)) continue;
       const ToeplitzImpl* impl = &r;
       const size_t len = in.len;
       bench::register_row("rss", r.info, in.label, [impl, len](benchmark::State& s) { bm_batch(s, *impl, len); });
       if (full || r.batch_width > 1)
         bench::register_row("rss-ptrs", r.info, in.label, [impl, len](benchmark::State& s) { bm_ptrs(s, *impl, len); });
-      bench::register_row("rss-single", r.info, in.label,
+    }
+    std::set<ToeplitzHashFn> singles;
+    for (const ToeplitzImpl* impl : singles_first) {
+      if (quick_skip(*impl) || !(singles.insert(impl->hash).second || full)) continue;
+      const size_t len = in.len;
+      bench::register_row("rss-single", impl->info, in.label,
                           [impl, len](benchmark::State& s) { bm_single(s, *impl, len); });
     }
-  for (const auto& r : toeplitz_impls()) {
+  }
+  std::set<ToeplitzPrepareFn> preps;
+  for (const ToeplitzImpl* ip : singles_first) {
+    const ToeplitzImpl& r = *ip;
+    if (quick_skip(r) || (!full && !preps.insert(r.prepare).second)) continue;
     const ToeplitzImpl* impl = &r;
     for (size_t key_len : full ? std::vector<size_t>{40, 52} : std::vector<size_t>{40})
       bench::register_row("rss-prep", r.info, std::to_string(key_len),
@@ -213,8 +234,8 @@ const int registered = [] {
   for (const auto& in : pipeline_inputs()) {
     const bool sweep = in->label.rfind("hs-", 0) == 0;
     for (const ToeplitzImpl* impl : impls) {
-      // The header sweep with the best implementation (and all of them in full mode).
-      if (sweep && !full && impl != &best_toeplitz()) continue;
+      // The header sweep with the best implementation; the other rows compare implementations.
+      if (sweep && impl != &best_toeplitz()) continue;
       bench::register_row("rss-pipeline", impl->info, in->label,
                           [impl, in](benchmark::State& s) { bm_pipeline(s, *impl, in, false); });
     }
