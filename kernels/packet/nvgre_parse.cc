@@ -42,9 +42,16 @@ class Parser {
     L.error_offset = static_cast<uint32_t>(off);
     return false;
   }
-  bool parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end, ParseError enclosing_mismatch,
+  // `decl_end`: where the enclosing packet ends (the capture at the outer level); `bound`: the
+  // same when it is a declared length, SIZE_MAX when nothing declares it (outer level, or a
+  // large-send length derived from the capture), so running past it is truncation.
+  bool parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end, size_t bound, ParseError enclosing_mismatch,
                 const ErrorSet& err);
-  bool walk_ip6_ext(IpLayout& ip, const ErrorSet& err);
+  bool walk_ip6_ext(IpLayout& ip, size_t end_bound, const ErrorSet& err);
+  // The end of `ip` as a bound for need(): unknown when its length was derived from the capture.
+  static size_t ip_bound(const IpLayout& ip, size_t enclosing_bound) {
+    return ip.length_from_frame && enclosing_bound == SIZE_MAX ? SIZE_MAX : ip.end();
+  }
 
   const uint8_t* data_;
   size_t len_;
@@ -52,11 +59,11 @@ class Parser {
   NvgreLayout L;
 };
 
-bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end,
+bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end, size_t bound,
                       ParseError enclosing_mismatch, const ErrorSet& err) {
   ip.offset = static_cast<uint32_t>(off);
   const size_t fixed = v == IpVersion::v4 ? 20 : 40;
-  if (auto e = need(off, fixed, decl_end, err.truncated_ip, enclosing_mismatch); e != ParseError::ok)
+  if (auto e = need(off, fixed, bound, err.truncated_ip, enclosing_mismatch); e != ParseError::ok)
     return fail(e, off);
   const uint8_t* p = data_ + off;
   if ((p[0] >> 4) != static_cast<uint8_t>(v)) return fail(err.bad_version, off);
@@ -64,9 +71,8 @@ bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end,
   // The end this IP packet may extend to: the enclosing packet's declared end. At the outer
   // level nothing encloses it: a length beyond the capture means the capture was cut, which the
   // header and payload checks below report as truncation.
-  const bool enclosed = enclosing_mismatch != err.truncated_ip;
   const size_t room = decl_end - off;
-  const size_t limit = enclosed ? room : SIZE_MAX;
+  const size_t limit = bound == SIZE_MAX ? SIZE_MAX : room;
   if (v == IpVersion::v4) {
     const uint32_t ihl = (p[0] & 0xF) * 4u;
     if (ihl < 20) return fail(err.bad_ihl, off);
@@ -93,16 +99,16 @@ bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end,
   ip.total_len = total;
   ip.header_len = 40;
   ip.upper_proto = p[6];
-  return walk_ip6_ext(ip, err);
+  return walk_ip6_ext(ip, ip_bound(ip, bound), err);
 }
 
 // Hop-by-hop, routing and destination options are walked (up to kMaxIp6ExtHeaders); a fragment
 // header makes the packet non-offloadable; AH/ESP and anything else unknown stop the walk with a
 // specific error only if they sit where GRE/TCP/UDP should be (the caller checks upper_proto).
-bool Parser::walk_ip6_ext(IpLayout& ip, const ErrorSet& err) {
+bool Parser::walk_ip6_ext(IpLayout& ip, size_t end_bound, const ErrorSet& err) {
   const ParseError mismatch = err.length_mismatch;
   size_t pos = ip.offset + 40;
-  const size_t end = ip.offset + ip.total_len;
+  const size_t end = end_bound;
   uint8_t nh = ip.upper_proto;
   for (;;) {
     if (nh == kIp6Fragment) return fail(err.fragment, pos);
@@ -163,14 +169,15 @@ NvgreLayout Parser::run() {
   else return fail(ParseError::outer_not_ip, off - 2), L;
 
   // Outer IP: bounded by the capture only.
-  if (!parse_ip(L.outer, ov, off, frame, ParseError::truncated_outer_ip, kOuterErrors)) return L;
+  if (!parse_ip(L.outer, ov, off, frame, SIZE_MAX, ParseError::truncated_outer_ip, kOuterErrors)) return L;
   if (L.outer.upper_proto != kIpProtoGRE) return fail(ParseError::outer_not_gre, off), L;
   const size_t outer_end = L.outer.end();
+  const size_t outer_bound = ip_bound(L.outer, SIZE_MAX);
 
   // GRE (RFC 2784/2890), NVGRE profile (RFC 7637).
   off = L.outer.offset + L.outer.header_len;
   L.gre_offset = static_cast<uint32_t>(off);
-  if (auto e = need(off, 4, outer_end, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
+  if (auto e = need(off, 4, outer_bound, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
       e != ParseError::ok)
     return fail(e, off), L;
   const uint8_t f0 = data_[off], f1 = data_[off + 1];
@@ -182,7 +189,7 @@ NvgreLayout Parser::run() {
   L.gre_seq_present = f0 & 0x10;
   if (!L.gre_key_present) return fail(ParseError::gre_missing_key, off), L;
   L.gre_len = 4 + 4 * (L.gre_checksum_present + L.gre_key_present + L.gre_seq_present);
-  if (auto e = need(off, L.gre_len, outer_end, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
+  if (auto e = need(off, L.gre_len, outer_bound, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
       e != ParseError::ok)
     return fail(e, off), L;
   size_t g = off + 4;
@@ -199,7 +206,7 @@ NvgreLayout Parser::run() {
 
   // Inner Ethernet: untagged (RFC 7637 §4).
   L.inner_eth_offset = static_cast<uint32_t>(off);
-  if (auto e = need(off, 14, outer_end, ParseError::truncated_inner_ethernet, ParseError::outer_ip_length_mismatch);
+  if (auto e = need(off, 14, outer_bound, ParseError::truncated_inner_ethernet, ParseError::outer_ip_length_mismatch);
       e != ParseError::ok)
     return fail(e, off), L;
   const uint16_t ietype = load_be16(data_ + off + 12);
@@ -211,30 +218,32 @@ NvgreLayout Parser::run() {
   off += 14;
 
   // Inner IP: bounded by the outer packet.
-  if (!parse_ip(L.inner, iv, off, outer_end, ParseError::outer_ip_length_mismatch, kInnerErrors)) return L;
+  if (!parse_ip(L.inner, iv, off, outer_end, outer_bound, ParseError::outer_ip_length_mismatch, kInnerErrors))
+    return L;
   const size_t inner_end = L.inner.end();
+  const size_t inner_bound = ip_bound(L.inner, outer_bound);
   off = L.inner.offset + L.inner.header_len;
 
   // TCP / UDP.
   L.l4_offset = static_cast<uint32_t>(off);
   if (L.inner.upper_proto == kIpProtoTCP) {
     L.l4 = L4Proto::tcp;
-    if (auto e = need(off, 20, inner_end, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
+    if (auto e = need(off, 20, inner_bound, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
         e != ParseError::ok)
       return fail(e, off), L;
     const uint32_t doff = (data_[off + 12] >> 4) * 4u;
-    if (doff < 20 || off + doff > inner_end) return fail(ParseError::tcp_bad_data_offset, off), L;
+    if (doff < 20 || off + doff > inner_bound) return fail(ParseError::tcp_bad_data_offset, off), L;
     if (off + doff > frame) return fail(ParseError::truncated_l4, off), L;
     L.l4_header_len = doff;
     L.l4_len = static_cast<uint32_t>(inner_end - off);
   } else if (L.inner.upper_proto == kIpProtoUDP) {
     L.l4 = L4Proto::udp;
-    if (auto e = need(off, 8, inner_end, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
+    if (auto e = need(off, 8, inner_bound, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
         e != ParseError::ok)
       return fail(e, off), L;
     uint32_t ulen = load_be16(data_ + off + 4);
     if (ulen == 0 && opt_.large_send) ulen = static_cast<uint32_t>(inner_end - off);  // USO super-packet
-    if (ulen < 8 || off + ulen > inner_end) return fail(ParseError::udp_length_mismatch, off), L;
+    if (ulen < 8 || off + ulen > inner_bound) return fail(ParseError::udp_length_mismatch, off), L;
     L.l4_header_len = 8;
     L.l4_len = ulen;
   } else {

@@ -279,6 +279,26 @@ TEST(Parser, LargeSendZeroLengths) {
   EXPECT_TRUE(L.outer.length_from_frame);
   EXPECT_TRUE(L.inner.length_from_frame);
   EXPECT_EQ(L.payload_len, 100u);
+
+  // A derived length is bounded only by the capture: cutting such a frame inside its headers is
+  // truncation of that header, and a cut in the payload still parses (the lengths say nothing).
+  f.set16(80, 0);  // UDP length 0: derived too (USO super-packet)
+  auto expect_at = [](size_t n) {
+    if (n < 14) return ParseError::truncated_outer_ethernet;
+    if (n < 34) return ParseError::truncated_outer_ip;
+    if (n < 42) return ParseError::truncated_gre;
+    if (n < 56) return ParseError::truncated_inner_ethernet;
+    if (n < 76) return ParseError::truncated_inner_ip;
+    if (n < 84) return ParseError::truncated_l4;
+    return ParseError::ok;
+  };
+  for (size_t n = 0; n <= f.b.size(); ++n) {
+    std::unique_ptr<uint8_t[]> cut(new uint8_t[n ? n : 1]);
+    std::memcpy(cut.get(), f.b.data(), n);
+    NvgreLayout C = parse_nvgre(cut.get(), n, lso);
+    EXPECT_EQ(C.error, expect_at(n)) << "cut at " << n << ": " << parse_error_name(C.error);
+    if (C.ok()) EXPECT_EQ(C.payload_len, n - 84) << n;
+  }
 }
 
 TEST(Parser, EveryErrorHasANameAndMessage) {
