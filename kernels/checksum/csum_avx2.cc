@@ -85,7 +85,7 @@ EB_T uint64_t native_sum(uint8_t* dst, const uint8_t* p, size_t n) {
 
 __attribute__((target("avx2,bmi,bmi2"))) uint32_t sum_avx2(const uint8_t* p, size_t n, uint32_t initial) {
   if (n < kAvx2ScalarBelow) return to_partial(native_sum_scalar(p, n), initial);
-  return to_partial(native_sum<false>(nullptr, p, n), initial);
+  return to_partial(native_sum<false>(const_cast<uint8_t*>(p), p, n), initial);
 }
 __attribute__((target("avx2,bmi,bmi2"))) uint32_t copy_sum_avx2(uint8_t* dst, const uint8_t* src, size_t n,
                                                                uint32_t initial) {

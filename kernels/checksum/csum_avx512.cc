@@ -41,7 +41,7 @@ constexpr size_t kAvx512ScalarBelow = 192;
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2")))
 uint32_t sum_avx512(const uint8_t* p, size_t n, uint32_t initial) {
   if (n < kAvx512ScalarBelow) return to_partial(native_sum_scalar(p, n), initial);
-  return to_partial(vnni::native_sum<false>(nullptr, p, n), initial);
+  return to_partial(vnni::native_sum<false>(const_cast<uint8_t*>(p), p, n), initial);
 }
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2")))
 uint32_t copy_sum_avx512(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) {
@@ -51,7 +51,7 @@ uint32_t copy_sum_avx512(uint8_t* dst, const uint8_t* src, size_t n, uint32_t in
 __attribute__((target("avx512f,avx512bw,avx512vl,bmi,bmi2")))
 uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial) {
   if (n < kAvx512ScalarBelow) return to_partial(native_sum_scalar(p, n), initial);
-  return to_partial(bw::native_sum<false>(nullptr, p, n), initial);
+  return to_partial(bw::native_sum<false>(const_cast<uint8_t*>(p), p, n), initial);
 }
 __attribute__((target("avx512f,avx512bw,avx512vl,bmi,bmi2")))
 uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) {
