@@ -165,7 +165,8 @@ int do_run(const RunOptions& o) {
   // Quick: 3 x 0.03 s of CPU time per row keeps the whole suite (~380 rows) near one minute on
   // an idle 2-core VM, leaving room for a loaded machine (Google Benchmark's min_time counts CPU
   // time; a repetition stops at 5x min_time of wall time at the latest).
-  const double min_time = o.min_time > 0 ? o.min_time : (o.preset == "quick" ? 0.03 : 0.25);
+  // Full: every sweep point (~6,500 rows here), 5 x 0.1 s each: over an hour of CPU time.
+  const double min_time = o.min_time > 0 ? o.min_time : (o.preset == "quick" ? 0.03 : 0.1);
   const std::string dir = o.bench_dir.empty() ? runner::self_dir() : o.bench_dir;
   auto binaries = runner::find_bench_binaries(dir);
   if (binaries.empty())
@@ -186,6 +187,12 @@ int do_run(const RunOptions& o) {
     return input_error("filter '" + o.filter + "' matches no benchmark (" + std::to_string(total) + " rows in " +
                        std::to_string(binaries.size()) + " binaries under " + dir + ", preset " + o.preset + ")");
   }
+
+  // Google Benchmark's iteration search costs about half again the timed part (measured: 1.55x).
+  const double estimate = static_cast<double>(selected) * repetitions * min_time * 1.55;
+  std::cerr << "encapbench run: " << selected << " rows x " << repetitions << " repetitions x " << min_time
+            << " s (preset " << o.preset << "): about " << static_cast<long>(estimate / 60 + 0.5)
+            << " min of CPU time\n";
 
   std::string tmp = runner::make_temp_dir("encapbench-run-");
   json merged;
@@ -424,7 +431,7 @@ void add_run(CLI::App& app, int* exit_code) {
   sub->add_option("--out", opts->out, "Output file (default results/<machine_class>-<commit>-<UTC time>.json)");
   sub->add_option("--repetitions", opts->repetitions, "Repetitions per row (default 3 quick, 5 full)")
       ->check(CLI::PositiveNumber);
-  sub->add_option("--min-time", opts->min_time, "Minimum CPU seconds per repetition (default 0.03 quick, 0.25 full)")
+  sub->add_option("--min-time", opts->min_time, "Minimum CPU seconds per repetition (default 0.03 quick, 0.1 full)")
       ->check(CLI::PositiveNumber);
   sub->add_flag("--instructions", opts->instructions,
                 "Add instructions per byte/packet (PMU where present, else valgrind callgrind)");
