@@ -87,6 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < impls.size(); ++i) v.push_back(std::make_unique<PreparedKey>());
     return v;
   }();
+  static bool refusals_checked = false;
   fuzz::Reader rd(data, size);
   const size_t key_len = 1 + rd.u8() % kToeplitzMaxKey;
   const size_t len = rd.u8() % (kToeplitzMaxInput + 1);
@@ -115,10 +116,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!impl.info.supported()) continue;
     const char* name = impl.info.name.c_str();
     PreparedKey& pk = *keys[ii];
-    uint8_t long_key[kToeplitzMaxKey + 1] = {};
-    FUZZ_CHECK(!impl.prepare(pk, long_key, kToeplitzMaxKey + 1), "%s: prepare accepted a %zu-byte key", name,
-               kToeplitzMaxKey + 1);
-    FUZZ_CHECK(!impl.prepare(pk, key, 0), "%s: prepare accepted an empty key", name);
+    if (!refusals_checked) {  // the same answer every time: checked once per process
+      uint8_t long_key[kToeplitzMaxKey + 1] = {};
+      FUZZ_CHECK(!impl.prepare(pk, long_key, kToeplitzMaxKey + 1), "%s: prepare accepted a %zu-byte key", name,
+                 kToeplitzMaxKey + 1);
+      FUZZ_CHECK(!impl.prepare(pk, key, 0), "%s: prepare accepted an empty key", name);
+    }
     FUZZ_CHECK(impl.prepare(pk, key, key_len), "%s: prepare refused a %zu-byte key", name, key_len);
     for (size_t i = 0; i < count; ++i) {
       const uint32_t h = impl.hash(pk, batch.data() + i * stride, len);
@@ -141,6 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    key_len, len, count, i, o[i], want[i]);
     }
   }
+  refusals_checked = true;
   if (mode & 2) {
     const uint32_t types = (mode & 4) ? kRssHashAll : (mode & 8) ? kRssHashDefault : (kRssHashIPv4 | kRssHashIPv6);
     check_pipeline(key, key_len, types, src, src_n);
