@@ -43,6 +43,7 @@ std::vector<SegmentImpl> build() {
     SegmentImpl r = make("fused", ImplKind::implementation, 10,
                          "header template patched per segment; payload copied and summed in one pass by the best "
                          "fused kernel (here: checksum/" + best.info.name + ")");
+    r.info.required = best.info.required;  // what the kernel chosen here needs (always present)
     r.segment = fused_segment;
     r.kernels = kernels_of(best);
     v.push_back(std::move(r));
@@ -64,6 +65,7 @@ std::vector<SegmentImpl> build() {
     SegmentImpl r = make("zerocopy", ImplKind::implementation, 50,
                          "scatter-gather: patched header buffers + payload references, payload summed in place by "
                          "checksum/" + best.info.name + "; materialise = sum then copy");
+    r.info.required = best.info.required;
     r.segment = zerocopy_segment;
     r.describe = zerocopy_describe;
     r.kernels = kernels_of(best);
