@@ -120,6 +120,10 @@ EB_SEG_T inline void multi_sums_inline(const uint8_t* payload, uint32_t payload_
                                        uint32_t cnt, uint32_t* out) {
   const uint8_t* const S = payload + size_t{b} * mss;
   const uint8_t* const E = payload + std::min<size_t>(size_t{b + cnt} * mss, payload_len);
+  if (E == S) {  // an empty payload: its one segment sums to 0, and there is no byte to load
+    for (uint32_t k = 0; k < cnt; ++k) out[k] = 0;
+    return;
+  }
   const uint8_t* a = reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(S) & ~uintptr_t{63});
   const uint8_t* const last = reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(E - 1) & ~uintptr_t{63});
   const __mmask64 head = ~_bzhi_u64(~0ull, static_cast<unsigned>(S - a));

@@ -469,6 +469,9 @@ TEST(SegmentKernels, AlignedSumsEveryAlignmentAtGuardPages) {
   }
   // Segment sums in one pass: payloads cut every MSS, batches as the zero-copy loop takes them.
   uint32_t out[64];
+  out[0] = 0xDEAD;
+  segment_detail::multi_sums_aligned_avx512(arena.span(0), 0, 1418, 0, 1, out);  // empty payload: one segment
+  EXPECT_EQ(fold16(out[0]), 0);
   for (uint32_t P : {1u, 63u, 64u, 65u, 200u, 1418u, 5000u, 65536u})
     for (uint32_t mss : {1u, 63u, 64u, 65u, 100u, 1417u, 1418u})
       for (size_t al = 0; al < 64; al += (P > 5000 ? 7 : 1)) {
