@@ -503,6 +503,28 @@ class HostileFiles(CliCase):
         self.assertInputError(r, "cannot read as pcap/pcapng")
 
 
+class LargeSend(CliCase):
+    """--large-send: an IP length of 0 means "to the end of the frame"; no other length may then
+    point past the capture."""
+
+    def test_inner_ip_longer_than_the_capture_is_not_ok(self):
+        # Regression (eb-fuzz-parser, fuzz/regressions/parser/large-send-inner-ip-past-capture):
+        # outer IPv6 payload length 0, inner IPv6 claiming 1000 payload bytes in a 140-byte frame.
+        s = scapy()
+        frame = bytes(s.Ether() / s.IPv6(src="2001:db8::1", dst="2001:db8::2", plen=0) /
+                      s.GRE(key_present=1, proto=0x6558, key=0x100) / s.Ether() /
+                      s.IPv6(src="fd00::1", dst="fd00::2", plen=1000) / s.UDP(sport=1, dport=2) / s.Raw(b"x" * 16))
+        ok_frame, _ = valid_frames()[0]
+        path = write("large-send-inner-past.pcap", pcap_file([ok_frame, frame]))
+        r = run(["inspect", "--in", path, "--json", "--large-send"])
+        self.assertSane(r)
+        rows = r.json_lines()
+        self.assertTrue(rows[0]["ok"], rows[0])
+        self.assertFalse(rows[1]["ok"], "inner IP ends at %d, the frame at %d: %r" % (76 + 40 + 1000, len(frame), rows[1]))
+        self.assertIn(rows[1].get("error"), ("truncated_payload", "inner_ip_length_mismatch"))
+        self.assertEqual(r.code, 1, r)
+
+
 class BadOptions(CliCase):
     @classmethod
     def setUpClass(cls):
