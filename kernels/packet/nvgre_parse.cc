@@ -254,7 +254,7 @@ NvgreLayout Parser::run() {
   L.payload_offset = L.header_size;
   L.payload_len = L.l4_len - L.l4_header_len;
   // All headers are whole; the payload the lengths promise must be captured too.
-  if (off + L.l4_len > frame || outer_end > frame) return fail(ParseError::truncated_payload, L.payload_offset), L;
+  if (off + L.l4_len > frame || inner_end > frame || outer_end > frame) return fail(ParseError::truncated_payload, L.payload_offset), L;
   return L;
 }
 

@@ -299,6 +299,14 @@ TEST(Parser, LargeSendZeroLengths) {
     EXPECT_EQ(C.error, expect_at(n)) << "cut at " << n << ": " << parse_error_name(C.error);
     if (C.ok()) EXPECT_EQ(C.payload_len, n - 84) << n;
   }
+
+  // A derived outer length no longer bounds the inner one: an inner length the capture does not
+  // hold is still truncation (found by the parser fuzzer).
+  Frame g = v4v4udp(100);
+  g.set16(16, 0);
+  g.set16(58, uint16_t(20 + 8 + 100 + 40));  // inner IP claims 40 bytes more than captured
+  g.set16(80, 8 + 100);
+  EXPECT_EQ(parse_nvgre(g.b.data(), g.b.size(), lso).error, ParseError::truncated_payload);
 }
 
 TEST(Parser, EveryErrorHasANameAndMessage) {
