@@ -1,17 +1,7 @@
 // Hand-tuned AVX2 ones-complement sum: the AVX-512 method (csum_avx512.inc) on 32-byte vectors,
 // vpmaddwd + vpaddd after the 0x8000 bias. AVX2 has no byte-masked load, so the last < 32 bytes
 // go through the scalar path (they start at an even offset, so native sums simply add).
-// g++ 12's AVX-512 intrinsics self-initialise "undefined" vectors and warn about it at every
-// inlining site (GCC PR 105593, fixed in 12.3/13); silence that inside the intrinsic headers only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "kernels/common/x86_intrinsics.h"
 
 #include "kernels/checksum/csum_internal.h"
 

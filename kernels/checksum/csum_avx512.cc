@@ -1,17 +1,7 @@
 // Hand-tuned AVX-512 ones-complement sums (see csum_avx512.inc for the method). Two copies:
 // `avx512` with AVX-512 VNNI (vpdpwssd: one op per 64 bytes besides the XOR) and `avx512bw`
 // for AVX-512 CPUs without VNNI. ISA is raised per function with target attributes only.
-// g++ 12's AVX-512 intrinsics self-initialise "undefined" vectors and warn about it at every
-// inlining site (GCC PR 105593, fixed in 12.3/13); silence that inside the intrinsic headers only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "kernels/common/x86_intrinsics.h"
 
 #include "kernels/checksum/csum_internal.h"
 

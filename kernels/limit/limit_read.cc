@@ -2,17 +2,7 @@
 // keeps each load live). Two loads per ALU operation where the ISA allows (vpternlogd), so the
 // loop is bound by the load ports, not by arithmetic: this is the ceiling for a one-pass kernel.
 // ISA levels are raised per function with target attributes; the baseline TU flags stay generic.
-// g++ 12's AVX-512 intrinsics self-initialise "undefined" vectors and warn about it at every
-// inlining site (GCC PR 105593, fixed in 12.3/13); silence that inside the intrinsic headers only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "kernels/common/x86_intrinsics.h"
 
 #include <cstring>
 

@@ -14,15 +14,7 @@
 // Method (as the checksum family's avx512 kernel): XOR each 16-bit word with 0x8000 and
 // vpdpwssd it with ones into 32-bit lanes (the exact sum of v - 32768); add back 32768 per word
 // at the end. Masked-out bytes load as 0, counted as words of value 0 like any other.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "kernels/common/x86_intrinsics.h"
 
 #include <algorithm>
 #include <cstdint>
