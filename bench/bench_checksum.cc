@@ -14,7 +14,8 @@
 //   checksum-rx/IMPL/hs-COMBO-N   receive verify of the same packets
 //   checksum-tx|rx/IMPL/imix  the same over the imix corpus (64/576/1500-byte outer packets, 7:4:1)
 // Sizes: quick 20, 40, 60, 1500, 65536 (the targets); full 20, 40, 60, 64, 256, 576, 1500, 4096,
-// 9000, 65536. Counters: bytes = buffer or corpus bytes, packets = 1 per sum or corpus packets.
+// 9000, 65536. Cache levels (checksum/IMPL/16k .. 256m, bench::buffer_sizes()): quick 16k, 1m, 64m;
+// full 16 KiB to 256 MiB in powers of two, for the best, portable and peer kernels and the limits. Counters: bytes = buffer or corpus bytes, packets = 1 per sum or corpus packets.
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -182,6 +183,20 @@ const int registered = [] {
       else
         bench::register_row("checksum", r.info, in, [impl, n](benchmark::State& s) { bm_sum(s, *impl, n); });
     }
+    for (const auto& l : limit_impls()) {
+      const LimitImpl* impl = &l;
+      bench::register_row("limit", l.info, in, [impl, n](benchmark::State& s) { bm_limit(s, *impl, n); });
+    }
+  }
+  // Cost across cache levels (L1-resident to DRAM-resident buffers): the best kernel, the portable
+  // ones, the peers and the limits, so the report can show where each becomes memory-bound.
+  for (size_t n : bench::buffer_sizes()) {
+    const std::string in = bench::size_label(n);
+    for (const char* name : {"reference", "adc64x2", "hwy", "dpdk-raw", "isal-crc32"})
+      if (const ChecksumImpl* impl = find_checksum(name))
+        bench::register_row("checksum", impl->info, in, [impl, n](benchmark::State& s) { bm_sum(s, *impl, n); });
+    const ChecksumImpl* best = &best_checksum();
+    bench::register_row("checksum", best->info, in, [best, n](benchmark::State& s) { bm_sum(s, *best, n); });
     for (const auto& l : limit_impls()) {
       const LimitImpl* impl = &l;
       bench::register_row("limit", l.info, in, [impl, n](benchmark::State& s) { bm_limit(s, *impl, n); });
