@@ -591,10 +591,15 @@ def main():
     TMP = tempfile.mkdtemp(prefix="eb-cli-test-")
     EXTRA_ARGS.update({"inspect": [], "offload": [], "checksum": [], "rss": [],
                        "segment": ["--mss", "1400", "--out", os.path.join(TMP, "segments.pcap")]})
+    ok = False
     try:
-        unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+        ok = unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, exit=False).result.wasSuccessful()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print("test_cli: largest child's peak RSS %.1f MiB (bound %d MiB)" %
+          (peak / 1024, (RSS_LIMIT_SANITIZED_KIB if ARGS.sanitized else RSS_LIMIT_KIB) // 1024), file=sys.stderr)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
