@@ -26,6 +26,15 @@ int main(int argc, char** argv) {
   eb::cli::add_profile(app, &exit_code);
   eb::cli::add_report(app, &exit_code);
   eb::cli::add_compare(app, &exit_code);
+  // CLI11 says only "A subcommand is required" for a word it does not know: name the word.
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->check_name(argv[1]);
+    if (!known) {
+      std::cerr << "encapbench: unknown subcommand '" << argv[1] << "' (see encapbench --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -541,8 +541,7 @@ class BadOptions(CliCase):
                 self.assertInputError(run([sub] + EXTRA_ARGS[sub]), "--in")
 
     def test_unknown_subcommand(self):
-        # CLI11 reports "A subcommand is required" here, without naming the word it did not know.
-        self.assertInputError(run(["no-such-command"]))
+        self.assertInputError(run(["no-such-command"]), "unknown subcommand 'no-such-command'")
 
     def test_bad_caps(self):
         self.assertInputError(run(["offload", "--in", self.ok, "--caps", "bogus"]),
