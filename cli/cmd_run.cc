@@ -6,6 +6,7 @@
 // one, else from valgrind's callgrind. Callgrind runs each row twice with a fixed iteration count
 // (EB_FIXED_ITERATIONS=K and 2K; instrumentation only inside the row, see register_row) and takes
 // the difference, so set-up and process start-up cancel and the figure is per iteration.
+#include "eb_git_commit.h"
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -362,7 +363,7 @@ int do_run(const RunOptions& o) {
   ctx["run_min_time_seconds"] = std::to_string(min_time);
   ctx["run_random_interleaving"] = "true";
   ctx["run_instructions"] = o.instructions ? "true" : "false";
-  ctx["encapbench_version"] = EB_VERSION " (" EB_GIT_COMMIT ")";
+  ctx["encapbench_version"] = EB_VERSION " (" EB_GIT_COMMIT_LIVE ")";
   if (!failures.empty()) ctx["run_failures"] = failures;
   size_t iteration_rows = 0, aggregate_rows = 0, skipped = 0;
   std::set<std::string> skipped_names;

@@ -1,3 +1,4 @@
+#include "eb_git_commit.h"
 #include <cstdio>
 #include <iostream>
 
@@ -13,7 +14,7 @@ int input_error(const std::string& message) {
 int main(int argc, char** argv) {
   CLI::App app{"encapbench: software NVGRE task offloads (checksum, LSOv2, RSS), measured"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(EB_VERSION) + " (" EB_GIT_COMMIT ")");
+  app.set_version_flag("--version", std::string(EB_VERSION) + " (" EB_GIT_COMMIT_LIVE ")");
   int exit_code = 0;
   eb::cli::add_list(app, &exit_code);
   eb::cli::add_corpus(app, &exit_code);

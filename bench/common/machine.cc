@@ -22,9 +22,6 @@
 #include "bench/common/pmu.h"
 #include "kernels/common/cpu_features.h"
 
-#ifndef EB_GIT_COMMIT
-#define EB_GIT_COMMIT "unknown"
-#endif
 #ifndef EB_VERSION
 #define EB_VERSION "unknown"
 #endif
