@@ -196,16 +196,6 @@ struct V256 {
   }
 };
 
-// Where tuple i starts: a strided array or an array of pointers.
-struct Strided {
-  const uint8_t* base;
-  size_t stride;
-  const uint8_t* operator()(size_t i) const { return base + i * stride; }
-};
-struct Pointers {
-  const uint8_t* const* p;
-  const uint8_t* operator()(size_t i) const { return p[i]; }
-};
 
 // K = number of 4-byte chunks (ceil(len / 4)), 1..13.
 // One step: tuples first .. first + n - 1 (n == kTuples when kFull).

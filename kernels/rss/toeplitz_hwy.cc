@@ -40,15 +40,6 @@ inline uint32_t reverse_bits32(uint32_t x) {
   x = ((x >> 4) & 0x0F0F0F0Fu) | ((x & 0x0F0F0F0Fu) << 4);
   return __builtin_bswap32(x);
 }
-struct Strided {
-  const uint8_t* base;
-  size_t stride;
-  const uint8_t* operator()(size_t i) const { return base + i * stride; }
-};
-struct Pointers {
-  const uint8_t* const* p;
-  const uint8_t* operator()(size_t i) const { return p[i]; }
-};
 
 }  // namespace eb::toeplitz_detail::hwy_common
 #endif

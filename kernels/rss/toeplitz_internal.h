@@ -7,6 +7,18 @@
 
 namespace eb::toeplitz_detail {
 
+// Where tuple i of a batch starts: a strided array or an array of pointers (the two batch
+// entry points share one kernel template through these).
+struct Strided {
+  const uint8_t* base;
+  size_t stride;
+  const uint8_t* operator()(size_t i) const { return base + i * stride; }
+};
+struct Pointers {
+  const uint8_t* const* p;
+  const uint8_t* operator()(size_t i) const { return p[i]; }
+};
+
 // Copies the key, zero-extends it to kToeplitzKeyStorage bytes and records the owner. False for
 // an empty or over-long key.
 bool prepare_common(PreparedKey& out, const uint8_t* key, size_t key_len, const void* owner);

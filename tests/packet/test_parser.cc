@@ -81,6 +81,19 @@ Frame v4v4udp(size_t payload = 10) {
   return f;
 }
 
+// IPv4 / IPv4 / TCP without options or payload: 96 header bytes.
+Frame v4v4tcp() {
+  Frame f;
+  eth(f, 0x0800);
+  size_t o = ipv4(f, 47);
+  gre(f, false, false, 1, 0);
+  eth(f, 0x0800);
+  size_t i = ipv4(f, 6);
+  tcp(f);
+  patch_v4(f, i), patch_v4(f, o);
+  return f;
+}
+
 TEST(Parser, MinimumIPv4IPv4UDP) {
   Frame f = v4v4udp();
   NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
@@ -99,14 +112,7 @@ TEST(Parser, MinimumIPv4IPv4UDP) {
 }
 
 TEST(Parser, MinimumIPv4IPv4TCPAndIPv6IPv6TCP) {
-  Frame a;
-  eth(a, 0x0800);
-  size_t o = ipv4(a, 47);
-  gre(a, false, false, 1, 0);
-  eth(a, 0x0800);
-  size_t i = ipv4(a, 6);
-  tcp(a);
-  patch_v4(a, i), patch_v4(a, o);
+  Frame a = v4v4tcp();
   NvgreLayout L = parse_nvgre(a.b.data(), a.b.size());
   ASSERT_TRUE(L.ok()) << parse_error_message(L.error);
   EXPECT_EQ(L.header_size, 96u);
@@ -205,14 +211,7 @@ TEST(Parser, SpecificErrors) {
 }
 
 TEST(Parser, TcpDataOffset) {
-  Frame f;
-  eth(f, 0x0800);
-  size_t o = ipv4(f, 47);
-  gre(f, false, false, 1, 0);
-  eth(f, 0x0800);
-  size_t i = ipv4(f, 6);
-  tcp(f);
-  patch_v4(f, i), patch_v4(f, o);
+  Frame f = v4v4tcp();
   Frame g = f;
   g.b[76 + 12] = 0x40;  // data offset 4
   EXPECT_EQ(parse_nvgre(g.b.data(), g.b.size()).error, ParseError::tcp_bad_data_offset);
