@@ -12,10 +12,16 @@ namespace eb::limit_detail {
 
 namespace {
 // Up to 7 bytes without reading past the end (memcpy of exactly n bytes).
-inline uint64_t load_tail_u64(const uint8_t* p, size_t n) {
-  uint64_t v = 0;
-  std::memcpy(&v, p, n);  // n < 8: a small memcpy, never past p + n
-  return v;
+// The last n < 16 bytes XOR-folded to 64 bits: one 8-byte load if there is room, then a
+// memcpy of the rest; never a byte past p + n.
+inline uint64_t xor_tail_u64(const uint8_t* p, size_t n) {
+  uint64_t r = 0, v = 0;
+  if (n >= 8) {
+    std::memcpy(&r, p, 8);
+    p += 8, n -= 8;
+  }
+  std::memcpy(&v, p, n);
+  return r ^ v;
 }
 }  // namespace
 
@@ -30,13 +36,7 @@ uint64_t read_sse(uint8_t*, const uint8_t* p, size_t n) {
   for (; n >= 16; n -= 16, p += 16) a0 = _mm_xor_si128(a0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   __m128i a = _mm_xor_si128(_mm_xor_si128(a0, a1), _mm_xor_si128(a2, a3));
   uint64_t r = static_cast<uint64_t>(_mm_cvtsi128_si64(a)) ^ static_cast<uint64_t>(_mm_extract_epi64(a, 1));
-  if (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    r ^= v;
-    p += 8, n -= 8;
-  }
-  return r ^ load_tail_u64(p, n);
+  return r ^ xor_tail_u64(p, n);
 }
 
 __attribute__((target("avx2"))) uint64_t read_avx2(uint8_t*, const uint8_t* p, size_t n) {
@@ -55,13 +55,7 @@ __attribute__((target("avx2"))) uint64_t read_avx2(uint8_t*, const uint8_t* p, s
     p += 16, n -= 16;
   }
   uint64_t r = static_cast<uint64_t>(_mm_cvtsi128_si64(h)) ^ static_cast<uint64_t>(_mm_extract_epi64(h, 1));
-  if (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    r ^= v;
-    p += 8, n -= 8;
-  }
-  return r ^ load_tail_u64(p, n);
+  return r ^ xor_tail_u64(p, n);
 }
 
 // 512 bytes per iteration: four accumulators, each vpternlogd XORs two fresh 64-byte loads

@@ -66,33 +66,32 @@ void udp(Frame& f, uint16_t len) { f.u16(1234), f.u16(4789), f.u16(len), f.u16(0
 void patch_v4(Frame& f, size_t at) { f.set16(at + 2, uint16_t(f.b.size() - at)); }
 void patch_v6(Frame& f, size_t at) { f.set16(at + 4, uint16_t(f.b.size() - at - 40)); }
 
-// IPv4 outer / IPv4 inner / UDP: the minimum header of the reference notes (84 bytes).
-Frame v4v4udp(size_t payload = 10) {
+// IPv4 outer / IPv4 inner with option-free headers around `l4` (which appends the L4 header and
+// payload); both IPv4 lengths patched.
+template <typename L4>
+Frame v4v4(uint8_t proto, uint32_t vsid, uint8_t flow, L4 l4) {
   Frame f;
   eth(f, 0x0800);
   size_t o = ipv4(f, 47);
-  gre(f, false, false, 0xABCDEF, 0x42);
+  gre(f, false, false, vsid, flow);
   eth(f, 0x0800);
-  size_t i = ipv4(f, 17);
-  udp(f, uint16_t(8 + payload));
-  f.zeros(payload);
+  size_t i = ipv4(f, proto);
+  l4(f);
   patch_v4(f, i);
   patch_v4(f, o);
   return f;
 }
 
-// IPv4 / IPv4 / TCP without options or payload: 96 header bytes.
-Frame v4v4tcp() {
-  Frame f;
-  eth(f, 0x0800);
-  size_t o = ipv4(f, 47);
-  gre(f, false, false, 1, 0);
-  eth(f, 0x0800);
-  size_t i = ipv4(f, 6);
-  tcp(f);
-  patch_v4(f, i), patch_v4(f, o);
-  return f;
+// IPv4 / IPv4 / UDP: the minimum header of the reference notes (84 bytes).
+Frame v4v4udp(size_t payload = 10) {
+  return v4v4(17, 0xABCDEF, 0x42, [payload](Frame& f) {
+    udp(f, uint16_t(8 + payload));
+    f.zeros(payload);
+  });
 }
+// IPv4 / IPv4 / TCP without options or payload: 96 header bytes.
+Frame v4v4tcp() { return v4v4(6, 1, 0, [](Frame& f) { tcp(f); }); }
+
 
 TEST(Parser, MinimumIPv4IPv4UDP) {
   Frame f = v4v4udp();
