@@ -12,8 +12,8 @@
 namespace eb::cli {
 
 namespace {
-constexpr int kOffloads = static_cast<int>(Offload::count_);
-constexpr int kEligibility = static_cast<int>(Eligibility::not_applicable) + 1;
+constexpr int kOffloads = kOffloadCount;
+constexpr int kEligibility = kEligibilityCount;
 }  // namespace
 
 void add_offload(CLI::App& app, int* exit_code) {
@@ -52,7 +52,8 @@ void add_offload(CLI::App& app, int* exit_code) {
       *exit_code = input_error(*in.error);
       return;
     }
-    std::array<std::array<uint64_t, kEligibility>, kOffloads> counts{};
+    OffloadCensus census;
+    const auto& counts = census.packets;
     size_t unparseable = 0;
     if (!o->json && !o->summary_only) {
       std::printf("%6s %5s", "#", "hsize");
@@ -70,9 +71,9 @@ void add_offload(CLI::App& app, int* exit_code) {
       } else if (!o->summary_only) {
         std::printf("%6zu %5u", i, L.header_size);
       }
+      const auto answers = census.add(*caps, L, in.corpus[i].length);
       for (int k = 0; k < kOffloads; ++k) {
-        Eligibility e = offload_eligibility(*caps, static_cast<Offload>(k), L);
-        ++counts[k][static_cast<int>(e)];
+        Eligibility e = answers[k];
         if (o->json) j[offload_name(static_cast<Offload>(k))] = eligibility_name(e);
         else if (!o->summary_only)
           std::printf(" %-16s", e == Eligibility::offload ? "nic" : (std::string("sw:") + eligibility_name(e)).c_str());

@@ -26,6 +26,7 @@ const char* eligibility_name(Eligibility e) {
     case Eligibility::header_too_large: return "header_too_large";
     case Eligibility::not_parseable: return "not_parseable";
     case Eligibility::not_applicable: return "not_applicable";
+    case Eligibility::count_: break;
   }
   return "?";
 }
@@ -131,16 +132,43 @@ std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string
 
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& L) {
   const uint32_t f = caps[o];
+  if (L.ok() && o == Offload::lso_v2 && L.l4 != L4Proto::tcp) return Eligibility::not_applicable;
+  if (L.ok() && o == Offload::uso && L.l4 != L4Proto::udp) return Eligibility::not_applicable;
   if (f == kEncapNotSupported) return Eligibility::not_supported;
   if (!L.ok()) return Eligibility::not_parseable;
-  if (o == Offload::lso_v2 && L.l4 != L4Proto::tcp) return Eligibility::not_applicable;
-  if (o == Offload::uso && L.l4 != L4Proto::udp) return Eligibility::not_applicable;
   const uint32_t outer_bit = L.outer_ipv4() ? kEncapOuterIPv4 : kEncapOuterIPv6;
   const uint32_t inner_bit = L.inner_ipv4() ? kEncapInnerIPv4 : kEncapInnerIPv6;
   if (!(f & outer_bit)) return Eligibility::outer_version;
   if (!(f & inner_bit)) return Eligibility::inner_version;
   if (L.header_size > caps.max_header_size) return Eligibility::header_too_large;
   return Eligibility::offload;
+}
+
+std::array<Eligibility, kOffloadCount> OffloadCensus::add(const OffloadCaps& caps, const NvgreLayout& layout,
+                                                         uint64_t n) {
+  std::array<Eligibility, kOffloadCount> answers{};
+  for (int k = 0; k < kOffloadCount; ++k) {
+    answers[k] = offload_eligibility(caps, static_cast<Offload>(k), layout);
+    ++packets[k][static_cast<int>(answers[k])];
+    bytes[k][static_cast<int>(answers[k])] += n;
+  }
+  ++total_packets;
+  total_bytes += n;
+  return answers;
+}
+
+uint64_t OffloadCensus::software_packets(Offload o) const {
+  uint64_t n = 0;
+  for (int e = 0; e < kEligibilityCount; ++e)
+    if (left_to_software(static_cast<Eligibility>(e))) n += packets[static_cast<int>(o)][e];
+  return n;
+}
+
+uint64_t OffloadCensus::software_bytes(Offload o) const {
+  uint64_t n = 0;
+  for (int e = 0; e < kEligibilityCount; ++e)
+    if (left_to_software(static_cast<Eligibility>(e))) n += bytes[static_cast<int>(o)][e];
+  return n;
 }
 
 }  // namespace eb

@@ -1,5 +1,6 @@
 // The offload capability model: a mirror of NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ constexpr uint32_t kEncapAll = kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapInnerIP
 
 enum class Offload : uint8_t { tx_checksum, rx_checksum, lso_v2, rss, vmq, uso, count_ };
 const char* offload_name(Offload o);  // "tx_checksum", "rx_checksum", "lsov2", "rss", "vmq", "uso"
+constexpr int kOffloadCount = static_cast<int>(Offload::count_);
 
 struct OffloadCaps {
   std::string name = "custom";
@@ -44,11 +46,32 @@ enum class Eligibility : uint8_t {
   inner_version,        // inner IP version not in the offload's set
   header_too_large,     // header_size > MaxHeaderSizeSupported
   not_parseable,        // the frame did not parse as NVGRE
-  not_applicable,       // e.g. LSOv2 on UDP, USO on TCP
+  not_applicable,       // e.g. LSOv2 on UDP, USO on TCP: there is no such work for this packet
+  count_
 };
 const char* eligibility_name(Eligibility e);
+constexpr int kEligibilityCount = static_cast<int>(Eligibility::count_);
 
 // What a NIC with `caps` would do for this packet and offload. Software fallback otherwise.
+// A parsed packet the offload does not apply to (LSOv2 on UDP, USO on TCP) is not_applicable
+// whatever the profile says, so "left to software" never counts work that does not exist.
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& layout);
+
+// Whether software must do the offload's work for the packet: every answer but `offload` and
+// `not_applicable` (an unparseable frame is left to software: the NIC cannot take it).
+constexpr bool left_to_software(Eligibility e) { return e != Eligibility::offload && e != Eligibility::not_applicable; }
+
+// Packets and bytes per offload and per answer of offload_eligibility, over any sequence of
+// packets: what `encapbench offload` summarises and `encapbench cost` prices.
+struct OffloadCensus {
+  uint64_t packets[kOffloadCount][kEligibilityCount] = {};
+  uint64_t bytes[kOffloadCount][kEligibilityCount] = {};
+  uint64_t total_packets = 0, total_bytes = 0;
+
+  // Classifies one packet of `bytes` bytes for every offload; returns the answers.
+  std::array<Eligibility, kOffloadCount> add(const OffloadCaps& caps, const NvgreLayout& layout, uint64_t bytes);
+  uint64_t software_packets(Offload o) const;
+  uint64_t software_bytes(Offload o) const;
+};
 
 }  // namespace eb

@@ -14,6 +14,7 @@ import jinja2
 import markupsafe
 
 from . import analysis as an
+from . import cost as cost_results
 from .charts import Chart, ChartWriter, Palette
 from .model import InputError, Run
 
@@ -451,7 +452,7 @@ def _heat_color(rel: Optional[float]) -> str:
     return "rgb(255,%d,%d)" % (int(255 - 130 * x), int(255 - 130 * x))
 
 
-def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshold, title):
+def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshold, title, cost_section=""):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -484,6 +485,7 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
     text = tpl.render(
         title=title, runs=runs, machines=machines, matrix=matrix, trends=trend_list,
         extra=extra, cv_threshold=cv_threshold, max_header=an.MAX_HEADER_SIZE,
+        cost_section=markupsafe.Markup(cost_section),
         ratio_f=an.fmt_ratio, pct_f=an.fmt_pct,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         trend_tables=[dict(t=t, rows=[(fam, impl, vals) for fam, d in t.series.items()
@@ -496,7 +498,7 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
 
 def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
                 cv_threshold: float = an.DEFAULT_CV_THRESHOLD, title: str = "encapbench report",
-                png_dpi: int = 110, html: bool = True) -> dict:
+                png_dpi: int = 110, html: bool = True, costs=None) -> dict:
     latest = an.latest_per_machine(runs)
     machines = [r.machine_class for r in latest]
     if baseline is not None and baseline not in machines:
@@ -528,11 +530,17 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
         if c:
             chart_map.setdefault("history", []).append(c)
 
+    cost_charts = cost_results.draw(costs or [], cw) if html else []
     write_markdown(os.path.join(out_dir, "report.md"), runs, summaries, matrix, trend_list,
                    cv_threshold)
+    if costs:
+        with open(os.path.join(out_dir, "report.md"), "a", encoding="utf-8") as f:
+            f.write("\n".join(cost_results.markdown(costs)) + "\n")
     if html:
         write_html(os.path.join(out_dir, "report.html"), runs, summaries, matrix, trend_list,
-                   chart_map, cv_threshold, title)
+                   chart_map, cv_threshold, title, cost_results.html_section(costs or [], [
+                       dict(title=c.title, caption=c.caption, uri=_svg_data_uri(c.svg), name=c.name)
+                       for c in cost_charts]))
     write_rows_csv(os.path.join(out_dir, "rows.csv"), runs)
     write_summary_csv(os.path.join(out_dir, "summary.csv"), summaries)
     summ = summary_json(runs, summaries, matrix, trend_list, cw.charts)
