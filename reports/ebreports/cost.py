@@ -271,7 +271,7 @@ def draw(costs: List[CostRun], cw) -> list:
                 ax.set_xlabel("MaxHeaderSizeSupported, bytes")
                 ax.grid(alpha=0.3)
             axes[0][0].set_ylabel("cores at %s Gb/s" % rate)
-            axes[0][-1].legend(fontsize=7, loc="upper right")
+            axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
             title = "Software fallback cores vs MaxHeaderSize, %s" % c.machine_class
         else:
             fig, ax = plt.subplots(figsize=(1.5 + 1.3 * len(profs), 3.8))
