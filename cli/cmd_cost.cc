@@ -189,15 +189,15 @@ json point_json(const ProfileCost& pc, const std::vector<double>& rates, const C
     const SoftwareSet& s = oc.set;
     json reasons = json::object();
     for (int e = 0; e < kEligibilityCount; ++e)
-      if (s.packets_by[e] && left_to_software(static_cast<Eligibility>(e)))
+      if (s.packets_by[e])
         reasons[eligibility_name(static_cast<Eligibility>(e))] = {{"packets", s.packets_by[e]},
                                                                   {"bytes", s.bytes_by[e]}};
     json o = {{"flags", caps_flags_to_string(pc.caps[static_cast<Offload>(k)])},
               {"software_packets", s.indices.size()},
               {"software_bytes", s.bytes},
               {"software_line_bytes", s.line_bytes},
-              {"nic_packets", s.packets_by[static_cast<int>(Eligibility::offload)]},
-              {"not_applicable_packets", s.packets_by[static_cast<int>(Eligibility::not_applicable)]},
+              {"nic_packets", s.nic_packets},
+              {"no_work_packets", s.no_work_packets},
               {"why", reasons}};
     if (with_indices) o["software_indices"] = s.indices;
     if (oc.chosen.measured) {
@@ -238,7 +238,7 @@ std::string short_reason(Eligibility e) {
 std::string why_text(const SoftwareSet& s) {
   std::string w;
   for (int e = 0; e < kEligibilityCount; ++e) {
-    if (!s.packets_by[e] || !left_to_software(static_cast<Eligibility>(e))) continue;
+    if (!s.packets_by[e]) continue;
     if (!w.empty()) w += ' ';
     w += short_reason(static_cast<Eligibility>(e)) + ":" + std::to_string(s.packets_by[e]);
   }
@@ -259,7 +259,7 @@ std::string ns_text(const PathCost& p, double n) {
 }
 
 void print_point(const ProfileCost& pc, const std::vector<double>& rates, const CaptureFacts& f, double cap_rate_gbps) {
-  std::printf("%-11s %13s %8s %-36s %-12s %7s %6s %5s | %-10s %7s %6s |", "offload", "software pkts", "bytes",
+  std::printf("%-11s %13s %8s %-44s %-12s %7s %6s %5s | %-10s %7s %6s |", "offload", "software pkts", "bytes",
               "why (packets)", "impl", "ns/pkt", "ns/B", "cv", "reference", "ns/pkt", "ns/B");
   for (double r : rates) std::printf(" %7s", (fmt("%g", r) + "G").c_str());
   std::printf(" %8s\n", cap_rate_gbps > 0 ? "capture" : "");
@@ -268,7 +268,7 @@ void print_point(const ProfileCost& pc, const std::vector<double>& rates, const 
     const SoftwareSet& s = oc.set;
     const double n = static_cast<double>(s.indices.size());
     std::string pct = f.packets ? fmt("%.0f%%", 100.0 * n / static_cast<double>(f.packets)) : "";
-    std::printf("%-11s %7zu %5s %8s %-36s", offload_name(o), s.indices.size(), pct.c_str(), bytes_text(s.bytes).c_str(),
+    std::printf("%-11s %7zu %5s %8s %-44s", offload_name(o), s.indices.size(), pct.c_str(), bytes_text(s.bytes).c_str(),
                 why_text(s).c_str());
     if (!oc.chosen.measured) {
       std::printf(" not priced: %s\n", oc.why_not_measured.c_str());
@@ -290,7 +290,7 @@ void print_point(const ProfileCost& pc, const std::vector<double>& rates, const 
   for (const auto& [label, which] : {std::pair<const char*, const std::vector<Offload>*>{"transmit", &kTransmit},
                                      {"receive", &kReceive}, {"total", &kAll}}) {
     Totals t = total_of(pc, rates, f, *which);
-    std::printf("%-11s %-119s |", label,
+    std::printf("%-11s %-127s |", label,
                 label == std::string("total") ? "(every offload's software path; transmit ones overlap on TCP: see docs)"
                                               : "");
     for (size_t i = 0; i < rates.size(); ++i) std::printf(" %7s", t.stable ? cores_text(t.cores[i]).c_str() : "unstable");

@@ -139,18 +139,22 @@ std::array<SoftwareSet, kOffloadCount> software_sets(const Corpus& capture, cons
     const CorpusPacket& p = capture[i];
     const auto answers = census.add(caps, p.layout, p.length);
     for (int k = 0; k < kOffloadCount; ++k) {
-      if (!left_to_software(answers[k])) continue;
+      if (!left_to_software(static_cast<Offload>(k), answers[k], p.layout)) continue;
       SoftwareSet& s = sets[k];
       s.indices.push_back(static_cast<uint32_t>(i));
       s.bytes += p.length;
       s.line_bytes += line_bytes(frame_on_wire(p), w);
     }
   }
-  for (int k = 0; k < kOffloadCount; ++k)
+  for (int k = 0; k < kOffloadCount; ++k) {
+    SoftwareSet& s = sets[k];
     for (int e = 0; e < kEligibilityCount; ++e) {
-      sets[k].packets_by[e] = census.packets[k][e];
-      sets[k].bytes_by[e] = census.bytes[k][e];
+      s.packets_by[e] = census.software_packets_by[k][e];
+      s.bytes_by[e] = census.software_bytes_by[k][e];
     }
+    s.nic_packets = census.packets[k][static_cast<int>(Eligibility::offload)];
+    s.no_work_packets = census.total_packets - s.nic_packets - s.indices.size();
+  }
   return sets;
 }
 

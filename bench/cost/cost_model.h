@@ -86,7 +86,10 @@ struct SoftwareSet {
   std::vector<uint32_t> indices;  // into the capture, ascending: exactly the packets left to software
   uint64_t bytes = 0;             // their captured bytes
   uint64_t line_bytes = 0;        // their bytes on the line (WireModel)
-  std::array<uint64_t, kEligibilityCount> packets_by = {}, bytes_by = {};  // per reason
+  // The packets and bytes left to software per reason (offload_eligibility's answer).
+  std::array<uint64_t, kEligibilityCount> packets_by = {}, bytes_by = {};
+  uint64_t nic_packets = 0;      // the NIC does them
+  uint64_t no_work_packets = 0;  // the offload's work does not exist for them (offload_applies)
 };
 std::array<SoftwareSet, kOffloadCount> software_sets(const Corpus& capture, const OffloadCaps& caps,
                                                      const WireModel& w = {});

@@ -26,7 +26,6 @@ const char* eligibility_name(Eligibility e) {
     case Eligibility::header_too_large: return "header_too_large";
     case Eligibility::not_parseable: return "not_parseable";
     case Eligibility::not_applicable: return "not_applicable";
-    case Eligibility::count_: break;
   }
   return "?";
 }
@@ -132,10 +131,10 @@ std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string
 
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& L) {
   const uint32_t f = caps[o];
-  if (L.ok() && o == Offload::lso_v2 && L.l4 != L4Proto::tcp) return Eligibility::not_applicable;
-  if (L.ok() && o == Offload::uso && L.l4 != L4Proto::udp) return Eligibility::not_applicable;
   if (f == kEncapNotSupported) return Eligibility::not_supported;
   if (!L.ok()) return Eligibility::not_parseable;
+  if (o == Offload::lso_v2 && L.l4 != L4Proto::tcp) return Eligibility::not_applicable;
+  if (o == Offload::uso && L.l4 != L4Proto::udp) return Eligibility::not_applicable;
   const uint32_t outer_bit = L.outer_ipv4() ? kEncapOuterIPv4 : kEncapOuterIPv6;
   const uint32_t inner_bit = L.inner_ipv4() ? kEncapInnerIPv4 : kEncapInnerIPv6;
   if (!(f & outer_bit)) return Eligibility::outer_version;
@@ -144,13 +143,32 @@ Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreL
   return Eligibility::offload;
 }
 
+bool offload_applies(Offload o, const NvgreLayout& layout) {
+  static const OffloadCaps everything = [] {
+    OffloadCaps c = uniform("everything", kEncapAll);
+    c.max_header_size = 65535;
+    return c;
+  }();
+  return offload_eligibility(everything, o, layout) != Eligibility::not_applicable;
+}
+
+bool left_to_software(Offload o, Eligibility e, const NvgreLayout& layout) {
+  if (e == Eligibility::offload || e == Eligibility::not_applicable) return false;
+  return e != Eligibility::not_supported || offload_applies(o, layout);
+}
+
 std::array<Eligibility, kOffloadCount> OffloadCensus::add(const OffloadCaps& caps, const NvgreLayout& layout,
                                                          uint64_t n) {
   std::array<Eligibility, kOffloadCount> answers{};
   for (int k = 0; k < kOffloadCount; ++k) {
-    answers[k] = offload_eligibility(caps, static_cast<Offload>(k), layout);
-    ++packets[k][static_cast<int>(answers[k])];
-    bytes[k][static_cast<int>(answers[k])] += n;
+    const Offload o = static_cast<Offload>(k);
+    const int e = static_cast<int>(answers[k] = offload_eligibility(caps, o, layout));
+    ++packets[k][e];
+    bytes[k][e] += n;
+    if (left_to_software(o, answers[k], layout)) {
+      ++software_packets_by[k][e];
+      software_bytes_by[k][e] += n;
+    }
   }
   ++total_packets;
   total_bytes += n;
@@ -159,15 +177,13 @@ std::array<Eligibility, kOffloadCount> OffloadCensus::add(const OffloadCaps& cap
 
 uint64_t OffloadCensus::software_packets(Offload o) const {
   uint64_t n = 0;
-  for (int e = 0; e < kEligibilityCount; ++e)
-    if (left_to_software(static_cast<Eligibility>(e))) n += packets[static_cast<int>(o)][e];
+  for (uint64_t v : software_packets_by[static_cast<int>(o)]) n += v;
   return n;
 }
 
 uint64_t OffloadCensus::software_bytes(Offload o) const {
   uint64_t n = 0;
-  for (int e = 0; e < kEligibilityCount; ++e)
-    if (left_to_software(static_cast<Eligibility>(e))) n += bytes[static_cast<int>(o)][e];
+  for (uint64_t v : software_bytes_by[static_cast<int>(o)]) n += v;
   return n;
 }
 

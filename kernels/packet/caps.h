@@ -46,26 +46,32 @@ enum class Eligibility : uint8_t {
   inner_version,        // inner IP version not in the offload's set
   header_too_large,     // header_size > MaxHeaderSizeSupported
   not_parseable,        // the frame did not parse as NVGRE
-  not_applicable,       // e.g. LSOv2 on UDP, USO on TCP: there is no such work for this packet
-  count_
+  not_applicable,       // e.g. LSOv2 on UDP, USO on TCP
 };
+constexpr int kEligibilityCount = static_cast<int>(Eligibility::not_applicable) + 1;
 const char* eligibility_name(Eligibility e);
-constexpr int kEligibilityCount = static_cast<int>(Eligibility::count_);
 
 // What a NIC with `caps` would do for this packet and offload. Software fallback otherwise.
-// A parsed packet the offload does not apply to (LSOv2 on UDP, USO on TCP) is not_applicable
-// whatever the profile says, so "left to software" never counts work that does not exist.
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& layout);
 
-// Whether software must do the offload's work for the packet: every answer but `offload` and
-// `not_applicable` (an unparseable frame is left to software: the NIC cannot take it).
-constexpr bool left_to_software(Eligibility e) { return e != Eligibility::offload && e != Eligibility::not_applicable; }
+// Whether the offload's work exists for this packet at all: what a NIC supporting every version
+// and header size would answer is not `not_applicable` (LSOv2 applies to TCP, USO to UDP, ...).
+bool offload_applies(Offload o, const NvgreLayout& layout);
+
+// Whether software must do the offload's work for a packet the classifier answered `e` for:
+// every answer but `offload` and `not_applicable`, except `not_supported` for work that does not
+// exist (LSOv2 "not supported" on a UDP packet is no segmentation to do). Unparseable frames are
+// left to software: the NIC cannot take them.
+bool left_to_software(Offload o, Eligibility e, const NvgreLayout& layout);
 
 // Packets and bytes per offload and per answer of offload_eligibility, over any sequence of
-// packets: what `encapbench offload` summarises and `encapbench cost` prices.
+// packets (what `encapbench offload` summarises), and the same for the packets left to software
+// (what `encapbench cost` prices).
 struct OffloadCensus {
   uint64_t packets[kOffloadCount][kEligibilityCount] = {};
   uint64_t bytes[kOffloadCount][kEligibilityCount] = {};
+  uint64_t software_packets_by[kOffloadCount][kEligibilityCount] = {};
+  uint64_t software_bytes_by[kOffloadCount][kEligibilityCount] = {};
   uint64_t total_packets = 0, total_bytes = 0;
 
   // Classifies one packet of `bytes` bytes for every offload; returns the answers.
