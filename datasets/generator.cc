@@ -7,7 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 
 namespace eb {

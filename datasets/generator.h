@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
-#include "kernels/packet/nvgre.h"
+#include "kernels/packet/corpus.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/registry.h"
 
 namespace eb {

@@ -34,10 +34,6 @@ struct ImplInfo {
   std::string why_unsupported() const;
 };
 
-// Every record of every family, for `encapbench list`. Families add themselves in
-// kernels/registry_all.cc.
-std::vector<const ImplInfo*> all_implementations();
-
 // Look up a record by name in a family's vector of records; nullptr if absent.
 template <typename Record>
 const Record* find_impl(const std::vector<Record>& records, std::string_view name) {

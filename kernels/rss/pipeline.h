@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/rss/toeplitz.h"
 

@@ -159,7 +159,7 @@ using DescribeFn = SegmentError (*)(const SegmentImpl& self, const SegmentInput&
                                     const SgOutput& out, uint32_t* count);
 
 // The ones-complement kernels an implementation is bound to (from the checksum family).
-// Partial-sum convention of kernels/checksum/ones_complement.h.
+// Partial-sum convention of kernels/common/ones_complement.h.
 struct SegmentSumKernels {
   uint32_t (*sum)(const uint8_t* p, size_t n, uint32_t initial) = nullptr;
   uint32_t (*copy_and_sum)(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) = nullptr;

@@ -20,7 +20,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/segment/segment_impls.h"
 #include "kernels/segment/segment_template.h"
 

@@ -4,7 +4,7 @@
 // read back from the segment's own inner IP header), then GRE (which covers the filled TCP).
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/segment/segment_impls.h"
 #include "kernels/segment/segment_template.h"

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/segment/segment.h"

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "datasets/pcap_io.h"
 #include "kernels/common/byteorder.h"
-#include "kernels/packet/nvgre.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 namespace {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "datasets/generator.h"
 #include "datasets/pcap_io.h"
 #include "kernels/checksum/checksum.h"

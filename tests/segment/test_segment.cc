@@ -9,7 +9,7 @@
 #include "kernels/checksum/checksum.h"
 #include "tests/segment/segment_test_util.h"
 #include "kernels/segment/segment_impls.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {
