@@ -36,24 +36,13 @@ struct Opts {
 
 // The implementation to run, or an error message.
 const ChecksumImpl* choose_impl(const std::string& name, std::string* error) {
-  if (name.empty()) return &best_checksum();
-  const ChecksumImpl* r = find_checksum(name);
-  if (!r) {
-    std::string names;
-    for (const auto& c : checksum_impls())
-      if (c.internet_checksum) names += (names.empty() ? "" : ", ") + c.info.name;
-    *error = "unknown checksum implementation '" + name + "' (one of: " + names + ")";
-    return nullptr;
-  }
-  if (!r->internet_checksum) {
+  const auto r = resolve_impl(checksum_impls(), name, best_checksum());
+  if (r.record && !r.record->internet_checksum) {
     *error = "'" + name + "' computes a CRC, not the Internet checksum: it cannot fill or verify packets";
     return nullptr;
   }
-  if (!r->info.supported()) {
-    *error = "checksum implementation '" + name + "' cannot run here: " + r->info.why_unsupported();
-    return nullptr;
-  }
-  return r;
+  if (!r.record) *error = r.error;
+  return r.record;
 }
 
 std::string fields_written(uint8_t mask) {

@@ -45,14 +45,9 @@ int run(const Opts& o) {
   const SegmentImpl* impl = &best_segment();
   if (!o.impl.empty()) {
     segment_start_peers();
-    impl = find_impl(segment_impls(), o.impl);
-    if (!impl) {
-      std::string names;
-      for (const auto& r : segment_impls()) names += (names.empty() ? "" : ", ") + r.info.name;
-      return input_error("--impl: unknown segment implementation '" + o.impl + "' (known: " + names + ")");
-    }
-    if (!impl->info.supported())
-      return input_error("--impl " + o.impl + " cannot run here: " + impl->info.why_unsupported());
+    const auto r = resolve_impl(segment_impls(), o.impl, best_segment());
+    if (!r.record) return input_error("--impl: " + r.error);
+    impl = r.record;
   }
   if (o.json && o.out == "-") return input_error("--json writes JSON Lines to stdout: give --out a file, not -");
 

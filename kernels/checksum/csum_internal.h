@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 
 namespace eb::csum {
 
@@ -83,6 +83,7 @@ uint32_t sum_isal_crc32c(const uint8_t* p, size_t n, uint32_t initial);
 
 // Highway: one function per compiled target, nullptr where a target is not compiled.
 using SumFn = uint32_t (*)(const uint8_t*, size_t, uint32_t);
+using CopySumFn = uint32_t (*)(uint8_t*, const uint8_t*, size_t, uint32_t);
 struct HwyTargets {
   SumFn dispatched = nullptr;  // Highway's own choice for this CPU (HWY_DYNAMIC_DISPATCH's)
   SumFn sse4 = nullptr, avx2 = nullptr, avx3 = nullptr, avx3_dl = nullptr;

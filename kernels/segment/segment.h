@@ -181,7 +181,8 @@ struct SegmentImpl {
   }
 };
 
-// Every segmentation record, best first. Records whose checksum kernel needs CPU features the
+// Every segmentation record, ordered at construction (RecordList): the reference, then ours best
+// first, then peers. Records whose checksum kernel needs CPU features the
 // machine lacks are listed with supported() false.
 const std::vector<SegmentImpl>& segment_impls();
 // The best supported materialising implementation (kind implementation), else the reference.
