@@ -196,7 +196,7 @@ void add_checksum(CLI::App& app, int* exit_code) {
   sub->add_option("--out", o->out, "Where fill writes the packets (pcap; - for stdout)");
   sub->add_option("--impl", o->impl, "Checksum implementation (see `encapbench list`; default: the best this CPU runs)");
   sub->add_option("--caps", o->caps,
-                  "Capability profile (full, none, seed-example, ipv4-only, or a custom spec): report per packet "
+                  "Capability profile (full, none, ndis-example, ipv4-only, or a custom spec): report per packet "
                   "whether the NIC or the software fallback would do it");
   sub->add_flag("--json", o->json, "JSON Lines: one object per packet");
   sub->add_flag("--large-send", o->large_send, "Accept IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");

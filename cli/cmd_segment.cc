@@ -177,7 +177,7 @@ void add_segment(CLI::App& app, int* exit_code) {
   sub->add_option("--out", o->out, "pcap file to write the segments to (- for stdout)")->required();
   sub->add_option("--impl", o->impl, "Segment implementation (encapbench list); default: the best this CPU supports");
   sub->add_option("--caps", o->caps,
-                  "Capability profile: full, none, seed-example, ipv4-only or a custom spec; its MaxHeaderSize "
+                  "Capability profile: full, none, ndis-example, ipv4-only or a custom spec; its MaxHeaderSize "
                   "limits what is segmented (default full)");
   sub->add_flag("--json", o->json, "JSON Lines on stdout: one object per input packet, then a summary object");
   sub->callback([o, exit_code] { *exit_code = run(*o); });

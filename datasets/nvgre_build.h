@@ -89,7 +89,7 @@ struct NvgreSpec {
   bool l4_checksum_pseudo_seed = false;
 };
 
-// Header bytes the spec will produce before the payload: the seed's header size.
+// Header bytes the spec will produce before the payload: the NDIS header size (docs/nvgre-offload.md).
 // build_nvgre throws std::invalid_argument for a spec it cannot encode (option length not a
 // multiple of 4 or over 40, extension header length not a multiple of 8, routing type 0 length
 // not 8+16n, routing type 2 / home address option too short, lengths over 16 bits without

@@ -17,7 +17,7 @@ using namespace eb::csum;
 constexpr bool kDpdkBuiltIn = true;
 inline uint32_t from_dpdk(uint16_t native, uint32_t initial) {
   // rte_raw_cksum sums native (little-endian) words: swap into the big-endian convention.
-  return csum_add(initial, static_cast<uint16_t>((native << 8) | (native >> 8)));
+  return csum_add(initial, bswap16(native));
 }
 uint32_t sum_dpdk_raw(const uint8_t* p, size_t n, uint32_t initial) {
   return from_dpdk(eb_dpdk_raw_cksum(p, n), initial);

@@ -64,7 +64,7 @@ inline uint64_t native_sum_scalar(const uint8_t* p, size_t n, uint64_t s = 0) {
 // Native 64-bit sum -> partial sum in the ones_complement.h convention, plus `initial`.
 inline uint32_t to_partial(uint64_t native, uint32_t initial) {
   uint16_t f = fold16(native);
-  return csum_add(initial, static_cast<uint16_t>((f << 8) | (f >> 8)));
+  return csum_add(initial, bswap16(f));
 }
 
 // ---- Kernel entry points (one per registry record) ----------------------------------------

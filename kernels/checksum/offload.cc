@@ -79,10 +79,9 @@ uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32
     // Source and destination are adjacent (bytes 12..19): one 8-byte range.
     s = csum::to_partial(csum::native_sum_scalar(frame + ip.src_offset(), 8), 0);
   } else {
-    // RFC 8200 §8.1 with RFC 6275: the home address stands in for the source, the type-2
-    // routing header's address (the final destination) for the destination.
-    const uint8_t* src = frame + (ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset());
-    const uint8_t* dst = frame + (ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset());
+    // The home address / type-2 routing address rule is IpLayout's (pseudo_*_offset).
+    const uint8_t* src = frame + ip.pseudo_src_offset();
+    const uint8_t* dst = frame + ip.pseudo_dst_offset();
     s = csum::to_partial(csum::native_sum_scalar(dst, 16, csum::native_sum_scalar(src, 16)), 0);
   }
   return csum_add(s, uint32_t{proto} + (l4_len & 0xFFFF) + (l4_len >> 16));

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/common/byteorder.h"
+
 namespace eb {
 
 // End-around-carry fold of a 64- or 32-bit accumulator to 16 bits. Never turns a non-zero
@@ -32,7 +34,7 @@ constexpr uint32_t csum_add(uint32_t a, uint32_t b) {
 constexpr uint32_t csum_combine(uint32_t a, uint32_t b, size_t b_offset) {
   if (b_offset & 1) {
     uint16_t f = fold16(b);
-    b = static_cast<uint16_t>((f << 8) | (f >> 8));
+    b = bswap16(f);
   }
   return csum_add(a, b);
 }

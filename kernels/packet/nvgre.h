@@ -95,6 +95,11 @@ struct IpLayout {
   uint32_t src_offset() const { return offset + (version == IpVersion::v4 ? 12 : 8); }
   uint32_t dst_offset() const { return offset + (version == IpVersion::v4 ? 16 : 24); }
   uint32_t addr_len() const { return version == IpVersion::v4 ? 4 : 16; }
+  // The addresses the upper-layer pseudo-header uses (RFC 8200 §8.1, RFC 6275 §6.3/§6.4;
+  // docs/nvgre-offload.md, "Pseudo-header addresses"): the Home Address option's address for the
+  // source and the type-2 routing header's address for the destination, when present.
+  uint32_t pseudo_src_offset() const { return ip6_home_addr_offset ? ip6_home_addr_offset : src_offset(); }
+  uint32_t pseudo_dst_offset() const { return ip6_rt2_addr_offset ? ip6_rt2_addr_offset : dst_offset(); }
   uint32_t end() const { return offset + total_len; }
 };
 
@@ -129,7 +134,8 @@ struct NvgreLayout {
   uint32_t payload_offset = 0;
   uint32_t payload_len = 0;
 
-  // Seed definition: first byte of the frame to the last byte of the inner TCP/UDP header.
+  // NDIS MaxHeaderSizeSupported measure: first byte of the frame to the last byte of the inner
+  // TCP/UDP header (docs/nvgre-offload.md, "Header size").
   uint32_t header_size = 0;
 
   bool ok() const { return error == ParseError::ok; }

@@ -38,15 +38,11 @@ inline __attribute__((always_inline)) RssTupleSpec make_spec(const IpLayout& ip,
   s.len = static_cast<uint8_t>(tuple_len_of(type));
   s.src_off = ip.src_offset();
   s.dst_off = ip.dst_offset();
-  if (ex) {
-    if (ip.ip6_home_addr_offset) {
-      s.src_off = ip.ip6_home_addr_offset;
-      s.flags |= kRssExSrc;
-    }
-    if (ip.ip6_rt2_addr_offset) {
-      s.dst_off = ip.ip6_rt2_addr_offset;
-      s.flags |= kRssExDst;
-    }
+  if (ex) {  // the same addresses the pseudo-header uses (IpLayout)
+    s.src_off = ip.pseudo_src_offset();
+    s.dst_off = ip.pseudo_dst_offset();
+    if (ip.ip6_home_addr_offset) s.flags |= kRssExSrc;
+    if (ip.ip6_rt2_addr_offset) s.flags |= kRssExDst;
   }
   s.ports_off = ports_off;
   return s;

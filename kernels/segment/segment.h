@@ -1,7 +1,7 @@
 // LSOv2 / TSO segmentation of NVGRE sends (transmit side): one TCP super-packet in, wire-ready
 // NVGRE segments out, as a NIC advertising NVGRE LSOv2 would put them on the wire.
 //
-// Segment rules (nvgre-offload-reference.md, "LSOv2 for NVGRE"). For a payload of P bytes and an
+// Segment rules (docs/nvgre-offload.md, "LSOv2"). For a payload of P bytes and an
 // MSS of M there are ceil(P / M) segments, every one M bytes except at most the last. Segment i
 // (0-based) carrying payload bytes [off, off + len) is:
 //   - every header byte of the super-packet (outer Ethernet/802.1Q, outer IP with options or

@@ -89,7 +89,7 @@ EB_SEG_T inline uint32_t sum_aligned_inline(const uint8_t* p, size_t n, uint32_t
   // Little-endian words at even addresses -> big-endian words at even addresses -> words
   // starting at p (swap back when p is odd).
   uint16_t f = fold16(total);
-  if (!(reinterpret_cast<uintptr_t>(p) & 1)) f = static_cast<uint16_t>((f << 8) | (f >> 8));
+  if (!(reinterpret_cast<uintptr_t>(p) & 1)) f = bswap16(f);
   return csum_add(initial, f);
 }
 
@@ -104,7 +104,7 @@ EB_SEG_T inline uint32_t finish_chunk(__m512i a0, __m512i a1, __m512i a2, __m512
                                       const uint8_t* start) {
   const int64_t t = hsum(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3))) + blocks * 32 * 32768;
   uint16_t f = fold16(static_cast<uint64_t>(t));
-  if (!(reinterpret_cast<uintptr_t>(start) & 1)) f = static_cast<uint16_t>((f << 8) | (f >> 8));
+  if (!(reinterpret_cast<uintptr_t>(start) & 1)) f = bswap16(f);
   return f;
 }
 

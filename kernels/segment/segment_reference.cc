@@ -66,8 +66,8 @@ SegmentError reference_segment(const SegmentImpl&, const SegmentInput& in, const
     const uint32_t tcp_len = seg_len - L.l4_offset;
     const uint32_t pseudo =
         L.inner_ipv4()
-            ? pseudo_header_sum_v4(s + pseudo_src_offset(L.inner), s + pseudo_dst_offset(L.inner), kIpProtoTCP, tcp_len)
-            : pseudo_header_sum_v6(s + pseudo_src_offset(L.inner), s + pseudo_dst_offset(L.inner), kIpProtoTCP, tcp_len);
+            ? pseudo_header_sum_v4(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), kIpProtoTCP, tcp_len)
+            : pseudo_header_sum_v6(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), kIpProtoTCP, tcp_len);
     store_be16(tcp + 16, 0);
     store_be16(tcp + 16, csum_finish(ones_complement_sum_simple(tcp, tcp_len, pseudo)));
     if (L.gre_checksum_present) {

@@ -327,8 +327,8 @@ TEST(Offload, FillThenVerifyOnEveryPreset) {
 // The capability hook: the same kernels either way, the path follows offload_eligibility.
 TEST(Offload, CapabilityModelChoosesNicOrSoftware) {
   std::string err;
-  const auto seed_caps = caps_from_string("seed-example", &err);
-  ASSERT_TRUE(seed_caps) << err;
+  const auto ndis_caps = caps_from_string("ndis-example", &err);
+  ASSERT_TRUE(ndis_caps) << err;
   const auto none = caps_from_string("none", &err);
   ASSERT_TRUE(none) << err;
   Corpus corpus;
@@ -345,12 +345,12 @@ TEST(Offload, CapabilityModelChoosesNicOrSoftware) {
   corpus.add(v6);
   corpus.add(bigf);
   corpus.add(junk);
-  ASSERT_GT(corpus[2].layout.header_size, seed_caps->max_header_size);
+  ASSERT_GT(corpus[2].layout.header_size, ndis_caps->max_header_size);
   std::vector<OffloadDecision> paths(corpus.size());
   std::vector<VerifyResult> out(corpus.size());
-  OffloadBatchStats st = checksum_fill_offload(corpus, *seed_caps, best_checksum(), paths.data());
+  OffloadBatchStats st = checksum_fill_offload(corpus, *ndis_caps, best_checksum(), paths.data());
   EXPECT_EQ(paths[0].path, CsumPath::nic);
-  EXPECT_EQ(paths[1].path, CsumPath::software);  // inner IPv6 not in the seed example's tx set
+  EXPECT_EQ(paths[1].path, CsumPath::software);  // inner IPv6 not in the ndis-example tx set
   EXPECT_EQ(paths[1].eligibility, Eligibility::inner_version);
   EXPECT_EQ(paths[2].path, CsumPath::software);
   EXPECT_EQ(paths[2].eligibility, Eligibility::header_too_large);

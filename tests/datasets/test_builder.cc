@@ -166,7 +166,7 @@ void expect_wire_fields(const std::vector<uint8_t>& b, const NvgreSpec& s) {
 }
 
 TEST(Builder, MinimumHeaderSizesMatchTheReferenceNotes) {
-  // nvgre-offload-reference.md: IPv4/IPv4/UDP 84, IPv4/IPv4/TCP 96, IPv6/IPv6/TCP 136.
+  // docs/nvgre-offload.md, "Header size": IPv4/IPv4/UDP 84, IPv4/IPv4/TCP 96, IPv6/IPv6/TCP 136.
   NvgreSpec s;
   s.outer.version = s.inner.version = IpVersion::v4;
   s.l4 = L4Proto::udp;
