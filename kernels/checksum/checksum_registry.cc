@@ -55,6 +55,10 @@ std::vector<ChecksumImpl> make_registry() {
   add("avx512", impl, 10, kAvx512Vnni,
       "AVX-512 VNNI: 0x8000 bias + vpdpwssd into 32-bit lanes, 4x64B unrolled, masked tail; scalar below 192 B",
       sum_avx512);
+  add("avx512-aligned", impl, 15, kCsumAlignedAvx512Cpu,
+      "AVX-512 VNNI over 64-byte-ALIGNED blocks only, masked at both ends: no load split across cache "
+      "lines wherever the range starts (the segment family's zero-copy sum)",
+      sum_avx512_aligned);
   add("avx512bw", impl, 20, kAvx512Bw,
       "AVX-512BW: 0x8000 bias + vpmaddwd/vpaddd, 4x64B unrolled, masked tail; scalar below 192 B", sum_avx512bw);
   // No plain `avx2` record: the hand-written AVX2 sum did not beat Highway's AVX2 target

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/common/cpu_features.h"
 #include "kernels/common/ones_complement.h"
 
 namespace eb::csum {
@@ -76,6 +77,9 @@ uint32_t sum_avx2(const uint8_t* p, size_t n, uint32_t initial);
 uint32_t copy_sum_avx2(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_avx512(const uint8_t* p, size_t n, uint32_t initial);       // AVX-512 VNNI (vpdpwssd)
 uint32_t copy_sum_avx512(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
+// 64-byte-aligned loads only, masked at both ends (csum_avx512_aligned.h).
+uint32_t sum_avx512_aligned(const uint8_t* p, size_t n, uint32_t initial);
+constexpr uint64_t kCsumAlignedAvx512Cpu = kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VL | kCpuAVX512VNNI | kCpuBMI2;
 uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial);     // AVX-512BW (vpmaddwd)
 uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_isal_crc32(const uint8_t* p, size_t n, uint32_t initial);
