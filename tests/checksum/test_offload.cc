@@ -195,35 +195,28 @@ TEST(Offload, BuilderCorruptionsAreReportedPerHeader) {
       auto f = build_nvgre(spec);
       return checksum_verify(f.data(), parse_nvgre(f.data(), f.size()), *impl);
     };
-    VerifyResult r;
-    NvgreSpec x = s;
-    x.corrupt_outer_ip_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.outer_ip, CsumStatus::bad);
-    EXPECT_EQ(r.inner_ip, CsumStatus::good);
-    EXPECT_EQ(r.l4, CsumStatus::good);
-    EXPECT_EQ(r.gre, CsumStatus::good);
-    x = s;
-    x.corrupt_inner_ip_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.outer_ip, CsumStatus::good);
-    EXPECT_EQ(r.inner_ip, CsumStatus::bad);
-    EXPECT_EQ(r.l4, CsumStatus::good);
-    x = s;
-    x.corrupt_l4_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.inner_ip, CsumStatus::good);
-    EXPECT_EQ(r.l4, CsumStatus::bad);
-    x = s;
-    x.corrupt_gre_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.l4, CsumStatus::good);
-    EXPECT_EQ(r.gre, CsumStatus::bad);
-    EXPECT_TRUE(r.any_bad());
+    // The builder fills the GRE checksum last, over the finished bytes: each switch breaks its
+    // own header and leaves the other three good.
+    using Field = CsumStatus VerifyResult::*;
+    const struct {
+      bool NvgreSpec::*corrupt;
+      Field field;
+    } switches[] = {{&NvgreSpec::corrupt_outer_ip_checksum, &VerifyResult::outer_ip},
+                    {&NvgreSpec::corrupt_inner_ip_checksum, &VerifyResult::inner_ip},
+                    {&NvgreSpec::corrupt_l4_checksum, &VerifyResult::l4},
+                    {&NvgreSpec::corrupt_gre_checksum, &VerifyResult::gre}};
+    for (const auto& c : switches) {
+      NvgreSpec x = s;
+      x.*c.corrupt = true;
+      const VerifyResult r = run(x);
+      for (Field f : {&VerifyResult::outer_ip, &VerifyResult::inner_ip, &VerifyResult::l4, &VerifyResult::gre})
+        EXPECT_EQ(r.*f, f == c.field ? CsumStatus::bad : CsumStatus::good) << impl->info.name;
+      EXPECT_TRUE(r.any_bad());
+    }
 
     NvgreSpec u = base_spec(IpVersion::v6, IpVersion::v4, L4Proto::udp, 20, 4);
     u.zero_udp_checksum = true;
-    r = run(u);
+    const VerifyResult r = run(u);
     EXPECT_EQ(r.l4, CsumStatus::absent);
     EXPECT_EQ(r.outer_ip, CsumStatus::not_applicable);
     EXPECT_FALSE(r.any_bad());
