@@ -32,7 +32,7 @@ using nlohmann::json;
 using namespace eb::cost;
 
 struct Opts {
-  std::string in, caps = "seed-example", impl = "best", line_rates = "10,25,100,400", sweep, out;
+  std::string in, caps = "ndis-example", impl = "best", line_rates = "10,25,100,400", sweep, out;
   int max_header = 0;
   bool json = false, fcs_included = false, with_indices = false;
   double max_cv_pct = 5, min_rep_ms = 5, max_seconds = 3;
@@ -488,7 +488,7 @@ void add_cost(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Opts>();
   sub->add_option("--in", o->in, "Capture to price (pcap or pcapng file)")->required();
   sub->add_option("--caps", o->caps,
-                  "Profile(s), comma-separated: full, none, seed-example, ipv4-only; or one custom spec "
+                  "Profile(s), comma-separated: full, none, ndis-example, ipv4-only; or one custom spec "
                   "tx=..,rx=..,lso=..,rss=..,vmq=..,uso=..,max=N")
       ->capture_default_str();
   sub->add_option("--max-header", o->max_header, "MaxHeaderSizeSupported (default: the profile's, 256)");

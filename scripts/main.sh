@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: install, build, make the built-in default corpus, describe it, run the quick
+# The default run: install, build, make the built-in default corpus, describe it, run the quick
 # benchmark pass and write the report. Results land in ./results (one file per run, a history
 # that `encapbench report results/` reads), the corpus and the report in ./out.
 set -euo pipefail
@@ -10,9 +10,9 @@ eb="$build/bin/encapbench"
 mkdir -p out
 echo "== corpus: built-in default"
 "$eb" corpus --preset default --out out/default.pcap
-echo "== offload eligibility of the default corpus under the seed's example profile"
+echo "== offload eligibility of the default corpus under the NDIS example profile (ndis-example)"
 # Exit 1 means "some packets are not parseable NVGRE": the default corpus carries a few on purpose.
-"$eb" offload --in out/default.pcap --caps seed-example --summary-only || [ $? -eq 1 ]
+"$eb" offload --in out/default.pcap --caps ndis-example --summary-only || [ $? -eq 1 ]
 echo "== implementations on this CPU"
 "$eb" list
 echo "== quick benchmark pass"
@@ -22,7 +22,7 @@ latest=$(ls -t results/*.json | head -n 1)
 echo "== software fallback cost (this CPU)"
 # The same result-file world as the benchmarks: the report draws both; the table is shown last.
 cost="${latest%.json}-cost.json"
-"$eb" cost --in out/default.pcap --caps seed-example --out "$cost" > out/cost.txt
+"$eb" cost --in out/default.pcap --caps ndis-example --out "$cost" > out/cost.txt
 echo "== report"
 "$eb" report "$latest" "$cost" --out out/report
 echo "Report: out/report/report.html and out/report/report.md (results: $latest, $cost)"

@@ -79,13 +79,17 @@ const SegmentImpl& reference_segment() {
   return r ? *r : best_segment();
 }
 
-// A record of that name in the family, usable here; nullptr when the family has none.
+// The family's record of that name (resolve_impl: the record or the one-line reason it cannot
+// run here), or `best` when the family has no record of that name. Returns whether it had one.
 template <typename Record>
-const Record* named(const std::vector<Record>& records, const std::string& name, std::string* error) {
-  const Record* r = find_impl(records, name);
-  if (!r) return nullptr;
-  if (!r->info.supported()) *error = r->info.family + " implementation '" + name + "' cannot run here: " + r->info.why_unsupported();
-  return r;
+bool pick(const std::vector<Record>& records, const std::string& name, const Record& best, const Record** out,
+          std::string* error) {
+  *out = &best;
+  if (!find_impl(records, name)) return false;
+  auto r = resolve_impl(records, name, best);
+  if (!r.record) *error = r.error;
+  else *out = r.record;
+  return true;
 }
 
 }  // namespace
@@ -107,24 +111,21 @@ std::optional<PathImpls> resolve_impls(const std::string& selector, std::string*
   }
   segment_start_peers();  // a peer's support is known only once it has started
   std::string why;
-  p.checksum = named(checksum_impls(), selector, &why);
-  if (p.checksum && !p.checksum->internet_checksum) {
+  bool named = pick(checksum_impls(), selector, best_checksum(), &p.checksum, &why);
+  if (named && why.empty() && !p.checksum->internet_checksum) {
     *error = "checksum implementation '" + selector + "' computes a CRC, not the Internet checksum: it is no software path";
     return std::nullopt;
   }
-  p.segment = named(segment_impls(), selector, &why);
-  p.toeplitz = named(toeplitz_impls(), selector, &why);
+  named = pick(segment_impls(), selector, best_segment(), &p.segment, &why) || named;
+  named = pick(toeplitz_impls(), selector, best_toeplitz(), &p.toeplitz, &why) || named;
   if (!why.empty()) {
     *error = why;
     return std::nullopt;
   }
-  if (!p.checksum && !p.segment && !p.toeplitz) {
+  if (!named) {
     *error = "unknown implementation '" + selector + "' (use best, reference, or a name from `encapbench list`)";
     return std::nullopt;
   }
-  if (!p.checksum) p.checksum = &best_checksum();
-  if (!p.segment) p.segment = &best_segment();
-  if (!p.toeplitz) p.toeplitz = &best_toeplitz();
   return p;
 }
 

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "bench/common/measure.h"
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "kernels/checksum/checksum.h"
 #include "kernels/packet/caps.h"
 #include "kernels/rss/toeplitz.h"

@@ -74,7 +74,7 @@ class CostCli(unittest.TestCase):
 
     def test_priced_packets_are_offloads_software_packets(self):
         everything = self.offload("full", 65535)
-        for caps in ("full", "seed-example", "ipv4-only", "none"):
+        for caps in ("full", "ndis-example", "ipv4-only", "none"):
             for mh in (96, 160, 256):
                 doc = self.cost("--caps", caps, "--max-header", str(mh))
                 point = doc["encapbench_cost"]["profiles"][0]["points"][0]
@@ -120,7 +120,7 @@ class CostCli(unittest.TestCase):
         self.assertEqual(set(point["total"]["cores"].values()), {0})
 
     def test_cores_formula_linearity_and_totals(self):
-        doc = self.cost("--caps", "seed-example", "--line-rate", "10,25,100,400")
+        doc = self.cost("--caps", "ndis-example", "--line-rate", "10,25,100,400")
         c = doc["encapbench_cost"]
         line_bytes = sum(max(max(incl, orig) + 4, 64) + 20 for incl, orig in pcap_frames(self.pcap))
         self.assertEqual(c["capture"]["line_bytes"], line_bytes)
@@ -163,7 +163,7 @@ class CostCli(unittest.TestCase):
             self.assertEqual(doc["encapbench_cost"]["capture"]["sha256"], hashlib.sha256(f.read()).hexdigest())
 
     def test_table_output(self):
-        p = run("cost", "--in", self.pcap, "--caps", "seed-example", *FAST, check_code=0)
+        p = run("cost", "--in", self.pcap, "--caps", "ndis-example", *FAST, check_code=0)
         out = p.stdout.decode()
         for name in ("tx_checksum", "rx_checksum", "lsov2", "rss", "vmq", "uso", "total"):
             self.assertIn("\n" + name, out)

@@ -56,7 +56,7 @@ struct FakeMeasurer {
 
 TEST(CostModel, SetsAreTheClassifiersSoftwareAnswers) {
   const Corpus& c = default_corpus();
-  for (const char* spec : {"full", "none", "seed-example", "ipv4-only", "tx=outer4|inner6,rss=all,lso=all,max=128"}) {
+  for (const char* spec : {"full", "none", "ndis-example", "ipv4-only", "tx=outer4|inner6,rss=all,lso=all,max=128"}) {
     for (uint32_t mh : {64u, 128u, 200u, 256u, 320u}) {
       OffloadCaps caps = profile(spec);
       caps.max_header_size = mh;
@@ -105,7 +105,7 @@ TEST(CostModel, NotApplicableIsNeverSoftwareWork) {
 
 TEST(CostModel, PathTimesExactlyThoseBytes) {
   const Corpus& c = default_corpus();
-  OffloadCaps caps = profile("seed-example");
+  OffloadCaps caps = profile("ndis-example");
   caps.max_header_size = 128;
   auto sets = software_sets(c, caps);
   for (const char* sel : {"best", "reference"}) {

@@ -58,8 +58,8 @@ def results(tmp_path):
     shutil.copy(os.path.join(GOLDEN, bench), d / bench)
     a = cost_doc("zen5-test", "CPU A", [
         {"profile": "full", "points": [point(128, 2.0), point(256, 1.0), point(320, 0.5)]},
-        {"profile": "seed-example", "points": [point(128, 3.0), point(256, 2.5), point(320, 2.0)]}])
-    b = cost_doc("other-cpu", "CPU B", [{"profile": "seed-example", "points": [point(256, 4.0, unstable=("rss",))]}])
+        {"profile": "ndis-example", "points": [point(128, 3.0), point(256, 2.5), point(320, 2.0)]}])
+    b = cost_doc("other-cpu", "CPU B", [{"profile": "ndis-example", "points": [point(256, 4.0, unstable=("rss",))]}])
     (d / "a-cost.json").write_text(json.dumps(a))
     (d / "b-cost.json").write_text(json.dumps(b))
     return d, a, b
