@@ -124,18 +124,16 @@ TEST(RssPipeline, OuterTwoTupleFallback) {
       const NvgreLayout gl = parse_nvgre(good);
       ASSERT_TRUE(gl.ok());
       std::vector<std::vector<uint8_t>> frames;
-      // ICMP inside (protocol 1): unknown_l4.
-      auto icmp = good;
-      icmp[gl.inner.offset + 9] = 1;
-      frames.push_back(icmp);
-      // ARP inside: inner_not_ip.
+      // ARP inside: not IP, the outer pair.
       auto arp = good;
       store_be16(arp.data() + gl.inner_eth_offset + 12, 0x0806);
       frames.push_back(arp);
-      // Inner IPv4 fragment.
-      auto frag = good;
-      store_be16(frag.data() + gl.inner.offset + 6, 0x2000);
-      frames.push_back(frag);
+      // An outer fragment: the outer pair.
+      if (!v6) {
+        auto frag = good;
+        store_be16(frag.data() + gl.outer.offset + 6, 0x2000);
+        frames.push_back(frag);
+      }
       // Cut inside the inner TCP header: truncated_l4.
       frames.emplace_back(good.begin(), good.begin() + gl.l4_offset + 10);
       auto r = steer_all_ways(*p, frames);
@@ -151,6 +149,39 @@ TEST(RssPipeline, OuterTwoTupleFallback) {
         auto r6 = steer_all_ways(*p6, {good});
         EXPECT_EQ(r6[0].hash, v.hash_ip);
         EXPECT_EQ(r6[0].flags, kRssFromOuter);
+      }
+    }
+}
+
+// Inner IP that is not TCP/UDP (ICMP, ICMPv6, no next header) and inner fragments hash the
+// inner IP 2-tuple (NDIS_HASH_IPV4 / IPV6), the published 2-tuple vectors.
+TEST(RssPipeline, InnerTwoTupleForOtherProtocolsAndInnerFragments) {
+  auto p = make(kRssHashDefault);
+  for (bool v6 : {false, true})
+    for (const auto& v : v6 ? test::ipv6_vectors() : test::ipv4_vectors()) {
+      NvgreSpec s = vector_spec(v, v6, IpVersion::v4, L4Proto::udp);
+      s.payload.assign(40, 3);
+      const auto good = build_nvgre(s);
+      const NvgreLayout gl = parse_nvgre(good);
+      ASSERT_TRUE(gl.ok());
+      std::vector<std::vector<uint8_t>> frames;
+      auto other = good;  // ICMP / ICMPv6
+      other[gl.inner.offset + (v6 ? 6 : 9)] = v6 ? kIpProtoICMPv6 : kIpProtoICMP;
+      frames.push_back(other);
+      if (v6) {
+        auto none = good;  // no next header
+        none[gl.inner.offset + 6] = kIp6NoNext;
+        frames.push_back(none);
+      } else {
+        auto frag = good;  // inner IPv4 fragment (MF)
+        store_be16(frag.data() + gl.inner.offset + 6, 0x2000);
+        frames.push_back(frag);
+      }
+      auto r = steer_all_ways(*p, frames);
+      for (size_t i = 0; i < r.size(); ++i) {
+        EXPECT_EQ(r[i].hash, v.hash_ip) << v.src << " case " << i;
+        EXPECT_EQ(r[i].type, v6 ? kRssHashIPv6 : kRssHashIPv4) << i;
+        EXPECT_EQ(r[i].flags & kRssFromOuter, 0) << i;
       }
     }
 }
