@@ -148,16 +148,16 @@ Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreL
       break;
     case Offload::tx_checksum:
     case Offload::rx_checksum:
-      if (!L.well_formed()) return Eligibility::not_parseable;
-      if (L.is_fragment()) return Eligibility::fragment;
-      if (!checksum_fields(L)) return Eligibility::not_applicable;
-      break;
     case Offload::lso_v2:
-    case Offload::uso:
+    case Offload::uso: {
       if (!L.well_formed()) return Eligibility::not_parseable;
       if (L.is_fragment()) return Eligibility::fragment;
-      if (L.l4 != (o == Offload::lso_v2 ? L4Proto::tcp : L4Proto::udp)) return Eligibility::not_applicable;
+      const bool applies = o == Offload::lso_v2 ? L.l4 == L4Proto::tcp
+                           : o == Offload::uso  ? L.l4 == L4Proto::udp
+                                                : checksum_fields(L) != 0;
+      if (!applies) return Eligibility::not_applicable;
       break;
+    }
     case Offload::count_: return Eligibility::not_applicable;
   }
   const uint32_t outer_bit = L.outer_ipv4() ? kEncapOuterIPv4 : kEncapOuterIPv6;
