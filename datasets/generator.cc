@@ -729,13 +729,13 @@ const std::vector<MalformedCase>& catalogue() {
       {E::truncated_outer_ethernet, 2}, {E::truncated_outer_vlan, 2}, {E::outer_double_vlan, 2},
       {E::outer_not_ip, 2}, {E::truncated_outer_ip, 2}, {E::outer_ip_bad_version, 2},
       {E::outer_ipv4_bad_ihl, 2}, {E::outer_ip_length_mismatch, 4}, {E::outer_ip_fragment, 3},
-      {E::outer_not_gre, 3}, {E::ip6_ext_chain_too_long, 2}, {E::truncated_ip6_ext_header, 2},
-      {E::ip6_ext_unsupported, 2}, {E::truncated_gre, 2}, {E::gre_bad_version, 2},
-      {E::gre_bad_protocol, 2}, {E::gre_missing_key, 2}, {E::gre_routing_present, 2},
-      {E::truncated_inner_ethernet, 2}, {E::inner_vlan_tagged, 2},
+      {E::outer_not_gre, 4}, {E::ip6_ext_chain_too_long, 2}, {E::truncated_ip6_ext_header, 2},
+      {E::ip6_ext_unsupported, 3}, {E::truncated_gre, 2}, {E::gre_bad_version, 2},
+      {E::gre_bad_protocol, 3}, {E::gre_missing_key, 2}, {E::gre_routing_present, 2},
+      {E::truncated_inner_ethernet, 2}, {E::inner_vlan_tagged, 3},
       {E::truncated_inner_ip, 2}, {E::inner_ip_bad_version, 2}, {E::inner_ipv4_bad_ihl, 2},
       {E::inner_ip_length_mismatch, 4}, {E::inner_ip_fragment, 2},
-      {E::truncated_l4, 2}, {E::tcp_bad_data_offset, 2}, {E::udp_length_mismatch, 3},
+      {E::truncated_l4, 3}, {E::tcp_bad_data_offset, 2}, {E::udp_length_mismatch, 3},
       {E::truncated_payload, 2},
   };
   return c;
@@ -843,6 +843,7 @@ void Gen::malformed_one(uint64_t i) {
     case E::outer_not_gre:
       if (v == 0) s = base(V4, V4, l4), s.outer.protocol_override = kIpProtoUDP;
       else if (v == 1) s = base(V6, V4, l4), s.outer.protocol_override = 4;  // IP in IP
+      else if (v == 3) s = base(V4, V6, l4), s.outer.protocol_override = kIp6ESP;  // IPsec ESP
       else s = base(V6, V6, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6DestOpts, 16}}, s.outer.protocol_override = kIpProtoTCP;
       built();
       break;
@@ -866,6 +867,7 @@ void Gen::malformed_one(uint64_t i) {
     }
     case E::ip6_ext_unsupported:
       if (v == 0) s = base(V6, V4, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6AH, 24}};
+      else if (v == 2) s = base(V6, V4, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6DestOpts, 8}, Ip6ExtSpec{kIp6AH, 16}};
       else s = base(V6, V6, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6HopByHop, 8}, Ip6ExtSpec{kIp6ESP, 16}};  // before GRE
       built();
       break;
@@ -880,7 +882,7 @@ void Gen::malformed_one(uint64_t i) {
       s = base(V4, V6, l4), s.gre_version = v == 0 ? 1 : 7, built();
       break;
     case E::gre_bad_protocol:
-      s = base(V6, V6, l4), s.gre_protocol = v == 0 ? 0x0800 : 0x88BE, built();  // IPv4-in-GRE, ERSPAN
+      s = base(V6, V6, l4), s.gre_protocol = v == 0 ? 0x0800 : v == 1 ? 0x88BE : 0x86DD, built();  // IPv4, ERSPAN, IPv6
       break;
     case E::gre_missing_key:
       s = base(V4, V4, l4), s.gre_key_present = false, s.gre_checksum = v == 1, built();
@@ -898,7 +900,7 @@ void Gen::malformed_one(uint64_t i) {
       break;
     }
     case E::inner_vlan_tagged: {
-      s = base(v == 0 ? V4 : V6, V4, l4), s.inner_vlan = true, s.inner_vlan_tci = static_cast<uint16_t>(v * 100);
+      s = base(v == 1 ? V6 : V4, V4, l4), s.inner_vlan = true, s.inner_vlan_tci = static_cast<uint16_t>(v == 2 ? 4095 : v * 100);
       auto o = built();
       if (v == 1) store_be16(&b[o.inner_eth + 12], kEtherTypeQinQ);
       break;
@@ -941,10 +943,10 @@ void Gen::malformed_one(uint64_t i) {
       built();
       break;
     case E::truncated_l4: {
-      s = base(V4, V6, v == 0 ? L4Proto::tcp : L4Proto::udp);
+      s = base(V4, V6, v == 1 ? L4Proto::udp : L4Proto::tcp);
       if (v == 0) s.tcp_options_len = 20;
       auto o = built();
-      cut(o.l4 + (v == 0 ? 25 : 5));
+      cut(o.l4 + (v == 0 ? 25 : v == 1 ? 5 : 19));
       break;
     }
     case E::tcp_bad_data_offset: {

@@ -14,7 +14,8 @@
 //   - appending padding does not change the layout (trailing bytes are ignored), for fragments too;
 //   - cutting the frame anywhere before the end of the outer IP packet gives a truncated_* error
 //     (truncated_payload once every header is whole), never ok and never another error;
-//   - with no zero length fields, large_send parsing gives the same layout as normal parsing.
+//   - with no zero length fields, large_send parsing gives the same layout as normal parsing
+//     (an inner IPv6 payload length of 0 is legal in normal traffic: no next header).
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -180,8 +181,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(same_layout(a, p), "padding changed the parse (%s)", parse_error_name(p.error));
   }
   if (a.ok()) {
-    // Normal-mode success means no length field is 0: large_send changes nothing.
-    FUZZ_CHECK(same_layout(a, b), "large_send parse differs from the normal parse of a valid frame");
+    // Normal-mode success means no length field is 0 (but an inner IPv6 packet with nothing after
+    // its header, "no next header", has payload length 0): large_send changes nothing.
+    if (!(a.inner.version == IpVersion::v6 && a.inner.total_len == 40))
+      FUZZ_CHECK(same_layout(a, b), "large_send parse differs from the normal parse of a valid frame");
     // Cutting before the end of the outer IP packet: a truncation error of the right kind.
     const size_t outer_end = a.outer.end();
     const size_t step = outer_end > 512 ? outer_end / 128 : 1;
