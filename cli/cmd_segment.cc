@@ -126,6 +126,11 @@ int run(const Opts& o) {
         }
       } else {
         err_name = segment_error_name(plan.error), err_msg = segment_error_message(plan.error);
+        if (plan.error == SegmentError::header_too_large)
+          err_msg += " (header " + std::to_string(L.header_size) + " bytes, MaxHeaderSize " +
+                     std::to_string(caps->max_header_size) + ")";
+        else if (plan.error == SegmentError::mss_too_large)
+          err_msg += " (MSS " + std::to_string(o.mss) + " after " + std::to_string(L.header_size) + " header bytes)";
       }
     } else if (is_udp_large_send(L, data)) {
       err_name = "uso_not_supported";
