@@ -396,6 +396,34 @@ TEST(Offload, OtherInnerFramesFragmentsAndPadding) {
   EXPECT_GE(fragments, 5u);
 }
 
+// `offload` says what checksum does: not_parseable exactly when nothing is filled because the
+// frame is not a packet, not_applicable exactly when the packet has no checksum to fill,
+// fragment for fragments (software fills their IPv4 headers), offload only when something is.
+TEST(Offload, EligibilityAgreesWithWhatFillDoes) {
+  std::string err;
+  const auto full = caps_from_string("full", &err);
+  ASSERT_TRUE(full) << err;
+  for (const char* preset : {"link", "malformed", "mixed"}) {
+    GeneratorConfig cfg;
+    cfg.preset = preset;
+    cfg.packets = 200;
+    Corpus corpus = generate_corpus(cfg);
+    for (size_t k = 0; k < corpus.size(); ++k) {
+      const NvgreLayout& L = corpus[k].layout;
+      std::vector<uint8_t> f(corpus.data(k), corpus.data(k) + corpus[k].length);
+      const uint8_t written = checksum_fill(f.data(), L, best_checksum());
+      for (Offload o : {Offload::tx_checksum, Offload::rx_checksum}) {
+        const Eligibility e = offload_eligibility(*full, o, L);
+        SCOPED_TRACE(std::string(preset) + " " + corpus[k].label + " " + eligibility_name(e));
+        EXPECT_EQ(e == Eligibility::not_parseable, !L.well_formed());
+        EXPECT_EQ(e == Eligibility::fragment, L.is_fragment());
+        EXPECT_EQ(e == Eligibility::not_applicable, L.ok() && written == 0);
+        if (e == Eligibility::offload) EXPECT_NE(written, 0);
+      }
+    }
+  }
+}
+
 TEST(Offload, CapabilityModelChoosesNicOrSoftware) {
   std::string err;
   const auto seed_caps = caps_from_string("seed-example", &err);

@@ -10,6 +10,7 @@
 
 #include "datasets/generator.h"
 #include "kernels/common/byteorder.h"
+#include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/rss/pipeline.h"
 #include "tests/rss/rss_test_util.h"
@@ -184,6 +185,40 @@ TEST(RssPipeline, InnerTwoTupleForOtherProtocolsAndInnerFragments) {
         EXPECT_EQ(r[i].flags & kRssFromOuter, 0) << i;
       }
     }
+}
+
+// `offload` says what RSS and VMQ do: rss not_parseable exactly when the pipeline does not hash
+// (with every hash type enabled), vmq unable exactly when there is no key to look up.
+TEST(RssPipeline, OffloadEligibilityAgreesWithSteering) {
+  std::string err;
+  const auto full = caps_from_string("full", &err);
+  ASSERT_TRUE(full) << err;
+  RssConfig cfg;
+  cfg.hash_types = kRssHashAll;
+  cfg.vmq.push_back(VmqFilter{});  // any filter: the lookup happens whenever the key is there
+  auto p = RssPipeline::create(cfg, &err);
+  ASSERT_TRUE(p) << err;
+  size_t n = 0;
+  for (const char* preset : {"link", "malformed", "mixed"}) {
+    GeneratorConfig g;
+    g.preset = preset;
+    g.packets = 200;
+    const Corpus c = generate_corpus(g);
+    for (size_t k = 0; k < c.size(); ++k, ++n) {
+      const NvgreLayout& L = c[k].layout;
+      const RssResult r = p->steer_one(c.data(k), L);
+      const Eligibility rss = offload_eligibility(*full, Offload::rss, L);
+      const Eligibility vmq = offload_eligibility(*full, Offload::vmq, L);
+      EXPECT_EQ(rss == Eligibility::not_parseable, r.type == kRssHashNone) << preset << " " << c[k].label;
+      // Without the key the NIC cannot classify (not_parseable, or an outer fragment); with it,
+      // only the profile can say no (versions, header size).
+      EXPECT_EQ(vmq == Eligibility::not_parseable || vmq == Eligibility::fragment, !vmq_key_present(L))
+          << preset << " " << c[k].label;
+      if (vmq_key_present(L) && L.header_size <= full->max_header_size) EXPECT_EQ(vmq, Eligibility::offload) << c[k].label;
+      if (L.ok() && !L.inner_ip()) EXPECT_EQ(r.flags & kRssFromOuter, kRssFromOuter) << c[k].label;  // ARP, ...
+    }
+  }
+  EXPECT_EQ(n, 600u);
 }
 
 TEST(RssPipeline, NotNvgreIsNotHashed) {
