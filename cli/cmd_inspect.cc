@@ -63,7 +63,9 @@ nlohmann::json layout_json(size_t index, const CorpusPacket& p, const uint8_t* f
 }  // namespace
 
 void add_inspect(CLI::App& app, int* exit_code) {
-  auto* sub = app.add_subcommand("inspect", "Per packet: what it is (NVGRE and its inner kind, IP fragment, malformed), IP versions, header offsets, header size, VSID, FlowID, or what is wrong");
+  auto* sub = app.add_subcommand("inspect",
+                                 "Per packet: what it is (NVGRE and its inner kind, IP fragment, not NVGRE, malformed), IP "
+                                 "versions, header offsets, header size, VSID, FlowID, or what is wrong");
   struct Opts {
     std::string in;
     bool json = false;

@@ -45,8 +45,8 @@ void KindCounts::to_json(nlohmann::json& j) const {
 std::string frame_note(const NvgreLayout& L) {
   if (L.ok()) return "";
   if (L.is_fragment()) return "fragment: " + parse_error_detail(L);
-  return std::string(is_not_nvgre(L) ? "not NVGRE: " : "malformed: ") + parse_error_name(L.error) + " at byte " + std::to_string(L.error_offset) + ": " +
-         parse_error_detail(L);
+  return std::string(is_not_nvgre(L) ? "not NVGRE: " : "malformed: ") + parse_error_name(L.error) + " at byte " +
+         std::to_string(L.error_offset) + ": " + parse_error_detail(L);
 }
 
 }  // namespace eb::cli

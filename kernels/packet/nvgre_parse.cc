@@ -79,7 +79,8 @@ bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end, si
   if (auto e = need(off, fixed, bound, err.truncated_ip, enclosing_mismatch); e != ParseError::ok)
     return fail(e, off);
   const uint8_t* p = data_ + off;
-  if ((p[0] >> 4) != static_cast<uint8_t>(v)) return fail(err.bad_version, off, (p[0] >> 4) | (uint32_t{static_cast<uint8_t>(v)} << 8));
+  if ((p[0] >> 4) != static_cast<uint8_t>(v))  // value: found nibble, and the version the EtherType says
+    return fail(err.bad_version, off, (p[0] >> 4) | (uint32_t{static_cast<uint8_t>(v)} << 8));
   ip.version = v;
   // The end this IP packet may extend to: the enclosing packet's declared end. At the outer
   // level nothing encloses it: a length beyond the capture means the capture was cut, which the
