@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/frame_report.h"
@@ -12,6 +13,13 @@ namespace eb::cli {
 namespace {
 
 const char* ip_name(IpVersion v) { return v == IpVersion::v4 ? "ipv4" : v == IpVersion::v6 ? "ipv6" : "-"; }
+
+// The offset, header length and extension-header count of one IP level.
+void ip_fields(nlohmann::json& j, const std::string& level, const IpLayout& ip) {
+  j[level + "_offset"] = ip.offset;
+  j[level + "_header_len"] = ip.header_len;
+  j[level + "_ext_headers"] = ip.ext_count;
+}
 
 nlohmann::json layout_json(size_t index, const CorpusPacket& p, const uint8_t* f) {
   const NvgreLayout& L = p.layout;
@@ -24,10 +32,8 @@ nlohmann::json layout_json(size_t index, const CorpusPacket& p, const uint8_t* f
             {"outer_src", addr_text(f + L.outer.src_offset(), L.outer.addr_len())},
             {"outer_dst", addr_text(f + L.outer.dst_offset(), L.outer.addr_len())},
             {"outer_vlan", L.outer_vlan},
-            {"outer_offset", L.outer.offset},
-            {"outer_header_len", L.outer.header_len},
-            {"outer_ext_headers", L.outer.ext_count},
             {"header_size", L.header_size}});
+  ip_fields(j, "outer", L.outer);
   if (L.outer_vlan) j["outer_vlan_tci"] = L.outer_vlan_tci;
   if (L.fragment == Fragment::outer) return j;
   j.update({{"gre_offset", L.gre_offset},
@@ -45,10 +51,8 @@ nlohmann::json layout_json(size_t index, const CorpusPacket& p, const uint8_t* f
   if (L.inner_ip()) {
     j.update({{"inner_src", addr_text(f + L.inner.src_offset(), L.inner.addr_len())},
               {"inner_dst", addr_text(f + L.inner.dst_offset(), L.inner.addr_len())},
-              {"inner_offset", L.inner.offset},
-              {"inner_header_len", L.inner.header_len},
-              {"inner_ext_headers", L.inner.ext_count},
               {"inner_protocol", L.inner.upper_proto}});
+    ip_fields(j, "inner", L.inner);
   }
   if (L.fragment == Fragment::inner) return j;
   j.update({{"l4", L.l4 == L4Proto::tcp ? "tcp" : L.l4 == L4Proto::udp ? "udp" : L.l4 == L4Proto::other ? "other" : "none"},

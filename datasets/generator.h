@@ -22,7 +22,7 @@
 //                 (IP fragments included; not the two retired errors, whose frames are valid)
 //   link          ARP, ICMP, ICMPv6, other EtherTypes and protocols, padded minimum-size frames,
 //                 fragments, pseudo-header-only checksums (datasets/link_cases.h); labels link-*
-//   default       the main job's corpus: a mix representative of the benchmarks
+//   default       the default run's corpus: a mix representative of the benchmarks
 //
 // Determinism: one explicit PRNG (SplitMix64-seeded xoshiro256**), bounded draws by Lemire's
 // multiply-and-reject, Zipf weights from a hand-written log/exp using only IEEE +,-,*,/ (no libm,
@@ -34,8 +34,8 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
-#include "kernels/packet/nvgre.h"
+#include "kernels/packet/corpus.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "kernels/checksum/ones_complement.h"
 #include "kernels/common/byteorder.h"
+#include "kernels/common/ones_complement.h"
 
 namespace eb {
 

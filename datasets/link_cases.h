@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "datasets/generator.h"
+#include "datasets/nvgre_build.h"
 #include "kernels/packet/nvgre.h"
 
 namespace eb {

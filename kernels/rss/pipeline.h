@@ -2,7 +2,8 @@
 // extraction, Toeplitz hash (any registry implementation, batched), indirection table, and a
 // VMQ classifier on inner destination MAC + VSID.
 //
-// Which bytes are hashed (rss_source() in kernels/packet/nvgre.h, NDIS RSS for NVGRE):
+// Which bytes are hashed (rss_source() in kernels/packet/nvgre.h; docs/nvgre-offload.md, "RSS and
+// VMQ", and docs/real-links.md):
 //  1. Inner TCP/UDP header whole (layout ok, or only the payload cut short by the capture): the
 //     inner headers, by NDIS precedence among the enabled types: the 4-tuple type of the inner L4
 //     (TCP_IPV6_EX before TCP_IPV6, likewise UDP), else the inner IP 2-tuple type (IPV6_EX before
@@ -25,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/rss/toeplitz.h"
 
