@@ -261,7 +261,7 @@ void SoftwarePath::run_pass() {
     case Offload::rx_checksum:
       checksum_verify_batch(packets_, *impls_.checksum, st.verify.data());
       processed_ = 0;
-      for (size_t i = 0; i < packets_.size(); ++i) processed_ += packets_[i].layout.ok();
+      for (size_t i = 0; i < packets_.size(); ++i) processed_ += packets_[i].layout.well_formed();
       break;
     case Offload::rss:
       st.rss->steer(packets_, 0, packets_.size(), st.steer.data());

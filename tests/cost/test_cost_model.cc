@@ -126,7 +126,7 @@ TEST(CostModel, PathTimesExactlyThoseBytes) {
       size_t parsed = 0, inner_mac = 0;
       for (uint32_t i : idx) {
         const NvgreLayout& L = c[i].layout;
-        parsed += L.ok();
+        parsed += L.well_formed();  // what the checksum kernels work on (a cut-short payload too)
         inner_mac += L.inner_eth_offset != 0 && L.inner_eth_offset + 6 <= L.frame_len;
       }
       if (o == Offload::tx_checksum || o == Offload::rx_checksum) EXPECT_EQ(path->last_pass_processed(), parsed);
