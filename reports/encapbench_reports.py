@@ -62,7 +62,8 @@ def cmd_report(a) -> int:
         raise InputError("--out %s exists and is not a folder" % a.out)
     from ebreports.report import make_report
     summ = make_report(runs, a.out, baseline=a.baseline, cv_threshold=a.cv_threshold / 100.0,
-                       title=a.title, png_dpi=a.png_dpi, html=not a.no_html)
+                       title=a.title, png_dpi=a.png_dpi, html=not a.no_html, repo=a.repo,
+                       p_value=a.p_value)
     if a.no_html:
         print("%s: wrote %s/report.md, rows.csv, summary.csv, summary.json from %d file(s)" %
               (PROG, a.out, len(runs)), file=sys.stderr)
@@ -73,7 +74,17 @@ def cmd_report(a) -> int:
     for m in summ["machines"]:
         for w in m["warnings"]:
             print("%s: %s: warning: %s" % (PROG, m["machine_class"], w), file=sys.stderr)
-    return 0
+    ch = summ.get("changes")
+    if ch:
+        for m in ch["machines"]:
+            for e in m["events"]:
+                if e["kind"] == "regression" and e["at_newest"]:
+                    print("%s: %s: REGRESSION at the newest commit %s: %+.1f%% in %d row(s) "
+                          "(see the Changes section)" % (PROG, e["machine_class"],
+                                                         e["commits"][1][:12],
+                                                         100 * e["speed_change"],
+                                                         len(e["rows"])), file=sys.stderr)
+    return summ["exit_code"]
 
 
 def cmd_compare(a) -> int:
@@ -90,6 +101,27 @@ def cmd_compare(a) -> int:
         for w in c.warnings:
             print("%s compare: warning: %s" % (PROG, w), file=sys.stderr)
     return c.exit_code
+
+
+def cmd_history(a) -> int:
+    from ebreports import history as hi
+    from ebreports.model import Registry, load_runs
+    runs = load_runs(a.results, Registry.load(a.registry))
+    if a.machine_class:
+        runs = [r for r in runs if r.machine_class == a.machine_class]
+        if not runs:
+            raise InputError("--machine-class %s: no result of that machine class" %
+                             a.machine_class)
+    h = hi.analyze(runs, repo=a.repo, p_value=a.p_value, window=a.window)
+    if a.format == "json":
+        import json
+        text = json.dumps(hi.to_json(h), indent=1) + "\n"
+    else:
+        text = (hi.format_md if a.format == "md" else hi.format_text)(h)
+    if a.out:
+        _write(a.out, text)
+    sys.stdout.write(text)
+    return h.exit_code
 
 
 def cmd_export(a) -> int:
@@ -124,7 +156,9 @@ def build_parser():
         "(a history: files named MACHINE_CLASS-COMMIT-TIME.json, see --archive). Writes "
         "DIR/report.md (for a pull-request comment), DIR/report.html (one self-contained page, "
         "opens offline), DIR/rows.csv (every JSON row), DIR/summary.csv, DIR/summary.json and "
-        "DIR/charts/*.svg|png.")
+        "DIR/charts/*.svg|png. A machine class with three commits or more gets a Changes "
+        "section (see `history`); exit 1 when it shows a regression at the newest commit "
+        "(everything is written first), 0 otherwise, 2 on bad input.")
     r.add_argument("results", nargs="+", metavar="RESULTS", help="result files or folders")
     r.add_argument("--out", metavar="DIR", help="output folder (a file with --export)")
     r.add_argument("--baseline", metavar="MACHINE_CLASS",
@@ -146,6 +180,11 @@ def build_parser():
     r.add_argument("--no-html", action="store_true",
                    help="skip report.html and the charts (faster: report.md, CSV and "
                         "summary.json only, e.g. for a pull-request comment)")
+    r.add_argument("--repo", metavar="PATH",
+                   help="git repository giving the commit order of a history (default: the "
+                        "current folder; see `history --help`)")
+    r.add_argument("--p-value", type=float, default=0.001,
+                   help="significance level of the change-point test (default 0.001)")
     r.add_argument("--png-dpi", type=int, default=110, help=argparse.SUPPRESS)
     r.set_defaults(fn=cmd_report)
 
@@ -171,6 +210,31 @@ def build_parser():
                    help="compare results from different machine classes")
     c.add_argument("--out", metavar="FILE", help="also write the output to FILE")
     c.set_defaults(fn=cmd_compare)
+
+    h = sub.add_parser(
+        "history", help="change points over an archive; exit 1 on a regression at the newest "
+                        "commit",
+        description="Per machine class and row, the series over commits in commit order (the "
+        "git repository --repo, else the results' git_commit_order, else run date with a "
+        "warning) and its change points: E-Divisive means with a t-test between segments "
+        "instead of permutations (deterministic), windowed for long series. Rows that change "
+        "within one commit of each other in the same direction are one event, sized as the "
+        "median speed change with a 95%% CI. Exit 1 when a regression event's last change is "
+        "at the newest commit of its machine class, 0 otherwise, 2 on bad input.")
+    h.add_argument("results", nargs="+", metavar="RESULTS",
+                   help="result files or archive folders (see report --archive)")
+    h.add_argument("--repo", metavar="PATH",
+                   help="git repository giving the commit order (default: the current folder)")
+    h.add_argument("--machine-class", metavar="CLASS", help="only this machine class")
+    h.add_argument("--p-value", type=float, default=0.001,
+                   help="significance level of the t-test (default 0.001)")
+    h.add_argument("--window", type=int, default=64,
+                   help="longest series searched at once; longer ones in overlapping windows "
+                        "(default 64)")
+    h.add_argument("--format", choices=("text", "md", "json"), default="text")
+    h.add_argument("--out", metavar="FILE", help="also write the output to FILE")
+    h.add_argument("--registry", metavar="FILE", help=argparse.SUPPRESS)
+    h.set_defaults(fn=cmd_history)
 
     e = sub.add_parser("export", help="dashboard export of one result file (also: report "
                                       "--export)")
