@@ -87,10 +87,44 @@ def cmd_report(a) -> int:
     return summ["exit_code"]
 
 
+def _base_from_archive(a):
+    """--base-commit SHA ARCHIVE [NEW]: NEW defaults to the archive's newest result; BASE is
+    the newest result of commit SHA with NEW's machine class."""
+    from ebreports.model import expand_paths, load_run
+    if len(a.files) not in (1, 2):
+        raise InputError("--base-commit SHA takes ARCHIVE [NEW] (got %d paths)" % len(a.files))
+    if not os.path.isdir(a.files[0]):
+        raise InputError("--base-commit: %s is not an archive folder" % a.files[0])
+    sha = a.base_commit.lower()
+    if len(sha) < 7 or not all(ch in "0123456789abcdef" for ch in sha):
+        raise InputError("--base-commit %s: not a commit id (7 hex digits or more)" %
+                         a.base_commit)
+    runs = [load_run(p) for p in expand_paths([a.files[0]])]
+    new = load_run(a.files[1]) if len(a.files) == 2 else max(runs, key=lambda r: r.date)
+    same = [r for r in runs if r.machine_class == new.machine_class and
+            os.path.abspath(r.path) != os.path.abspath(new.path)]
+    hits = [r for r in same if r.commit.lower().startswith(sha) or
+            sha.startswith(r.commit.lower().split("-")[0])]
+    if not hits:
+        have = sorted({r.commit[:12] for r in same})
+        raise InputError("--base-commit %s: no result of machine class %s for that commit in %s "
+                         "(it has: %s)" % (a.base_commit, new.machine_class, a.files[0],
+                                           ", ".join(have) or "none"))
+    base = max(hits, key=lambda r: r.date)
+    print("%s compare: BASE %s (commit %s), NEW %s" % (PROG, base.path, base.commit[:12],
+                                                       new.path), file=sys.stderr)
+    return base, new
+
+
 def cmd_compare(a) -> int:
     from ebreports.compare import FORMATS, compare_runs
     from ebreports.model import load_run
-    base, new = load_run(a.base), load_run(a.new)
+    if a.base_commit:
+        base, new = _base_from_archive(a)
+    else:
+        if len(a.files) != 2:
+            raise InputError("compare takes BASE NEW (or --base-commit SHA ARCHIVE [NEW])")
+        base, new = load_run(a.files[0]), load_run(a.files[1])
     c = compare_runs(base, new, threshold_pct=a.threshold, alpha=a.alpha, metric=a.metric,
                      allow_cross_machine=a.allow_cross_machine, direction=a.direction)
     text = FORMATS[a.format](c)
@@ -100,6 +134,8 @@ def cmd_compare(a) -> int:
     if a.format == "json" or a.out:  # text and md already show them on stdout
         for w in c.warnings:
             print("%s compare: warning: %s" % (PROG, w), file=sys.stderr)
+    if c.cannot_gate:
+        print("%s compare: cannot gate: %s" % (PROG, c.cannot_gate), file=sys.stderr)
     return c.exit_code
 
 
@@ -193,17 +229,23 @@ def build_parser():
         description="Match rows by name; per row old and new medians, change, Mann-Whitney U "
         "p-value over the repetitions (as Google Benchmark's compare.py) and a bootstrap 95%% CI "
         "of the ratio of medians; geometric mean per family. Exit 1 when a row is slower by more "
-        "than --threshold with p < --alpha, 0 otherwise, 2 on bad input. Refuses to compare "
-        "different machine classes unless --allow-cross-machine.")
-    c.add_argument("base", metavar="BASE")
-    c.add_argument("new", metavar="NEW")
+        "than --threshold with p < --alpha, 0 otherwise, 2 on bad input. With too few "
+        "repetitions to gate, the table (ratios, and CIs where there are 2+ repetitions) is "
+        "still printed, the output says it cannot gate, and the exit code is 2. Refuses to "
+        "compare different machine classes unless --allow-cross-machine.")
+    c.add_argument("files", nargs="+", metavar="BASE NEW | ARCHIVE [NEW]",
+                   help="two result files; with --base-commit an archive folder and optionally "
+                        "the new result (default: the archive's newest)")
+    c.add_argument("--base-commit", metavar="SHA",
+                   help="take BASE from the archive: the newest result of commit SHA (e.g. the "
+                        "merge base) with NEW's machine class")
     c.add_argument("--threshold", type=_pct, default=5.0, metavar="PCT",
                    help="smallest slowdown that counts, percent (default 5)")
     c.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
     c.add_argument("--format", choices=("text", "md", "json"), default="text")
     c.add_argument("--metric", default="real_time",
                    help="real_time (default), cpu_time or any counter (bytes_per_second, "
-                        "tsc_per_byte, cycles_per_byte, instructions_per_byte, ...)")
+                        "tsc_ticks_per_byte, core_cycles_per_byte, instructions_per_byte, ...)")
     c.add_argument("--direction", choices=("lower", "higher"),
                    help="which way is better for a custom --metric (inferred for known ones)")
     c.add_argument("--allow-cross-machine", action="store_true",
