@@ -7,6 +7,7 @@ entries are dropped (the reports use the repetitions). The context gets `git_com
 `git_commit_order`, as `encapbench run` writes them. The expected answer is the design, never
 the code under test."""
 import copy
+import hashlib
 import json
 import os
 import random
@@ -27,7 +28,8 @@ def _scale(row, f):
 
 
 def commit_id(i):
-    return "%012x" % (0xc0ffee000000 + i)
+    """A 12-digit commit id for commit i (distinct in its first 8 digits, as real ones are)."""
+    return hashlib.sha1(b"commit %d" % i).hexdigest()[:12]
 
 
 def make_history(out_dir, base_file, n_commits, steps=(), cv=0.01, seed=1,
