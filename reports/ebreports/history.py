@@ -134,21 +134,21 @@ class History:
         return 1 if self.newest_regressions else 0
 
 
-def _order_key(run: Run, git: Dict[str, int]):
-    """(source, key) for one run's commit."""
+def _order_keys(run: Run, git: Dict[str, int]) -> Dict[str, Tuple]:
+    """The sort keys one run's commit has, by source: git, context, date."""
     c = _clean(run.commit)
     dirty = 1 if run.commit.endswith("-dirty") else 0
+    keys: Dict[str, Tuple] = {"date": (run.date.timestamp(), dirty)}
     if git and len(c) >= 7:
-        hits = [pos for sha, pos in git.items() if sha.startswith(c)] if c not in git else [git[c]]
+        hits = [git[c]] if c in git else [pos for sha, pos in git.items() if sha.startswith(c)]
         if len(hits) == 1:
-            return "git", (hits[0], dirty)
-    order = run.context.get("git_commit_order")
+            keys["git"] = (hits[0], dirty)
     try:
-        o = int(order)
-        return "context", (o, str(run.context.get("git_commit_time") or ""), dirty)
+        keys["context"] = (int(run.context.get("git_commit_order")),
+                           str(run.context.get("git_commit_time") or ""), dirty)
     except (TypeError, ValueError):
         pass
-    return "date", (run.date.timestamp(), dirty)
+    return keys
 
 
 def _pooled_median(runs: List[Run], key: str, metric: str) -> Optional[float]:
@@ -206,25 +206,27 @@ def analyze(runs: List[Run], repo: Optional[str] = None, p_value: float = 0.001,
     repo = repo if repo is not None else os.getcwd()
     git = git_order(repo)
     warnings: List[str] = []
-    sources = set()
     by_mc: Dict[str, Dict[str, Commit]] = {}
     for r in runs:
-        src, key = _order_key(r, git)
-        sources.add(src)
         commits = by_mc.setdefault(r.machine_class, {})
         c = commits.get(r.commit)
         if c is None:
-            c = commits[r.commit] = Commit(commit=r.commit, order=(0, key) if src != "date"
-                                           else (1, key))
+            c = commits[r.commit] = Commit(commit=r.commit, order=())
         c.runs.append(r)
-    if "date" in sources:
-        warnings.append("commit order unknown for some results (no git repository holding "
-                        "their commits, no git_commit_order in their context): ordered by run "
-                        "date, which is wrong when commits were measured out of order; pass "
-                        "--repo PATH")
-    if len(sources - {"date"}) > 1:
-        warnings.append("commit order mixes the git repository and the results' "
-                        "git_commit_order; commits missing from the repository may be misplaced")
+    # One source per machine class, the best that orders ALL of its commits: positions from
+    # different sources are not comparable.
+    sources = set()
+    for mc, commits in by_mc.items():
+        keys = {name: _order_keys(c.runs[0], git) for name, c in commits.items()}
+        src = next(s for s in ("git", "context", "date") if all(s in k for k in keys.values()))
+        sources.add(src)
+        for name, c in commits.items():
+            c.order = keys[name][src]
+        if src == "date" and len(commits) > 1:
+            warnings.append("%s: commit order unknown (no git repository holding its commits, "
+                            "no git_commit_order in every result): ordered by run date, which "
+                            "is wrong when commits were measured out of order; pass --repo "
+                            "PATH" % mc)
     machines = []
     for mc in sorted(by_mc):
         commits = sorted(by_mc[mc].values(), key=lambda c: c.order)
@@ -261,8 +263,7 @@ def analyze(runs: List[Run], repo: Optional[str] = None, p_value: float = 0.001,
         events = _group(mc, changes, newest=len(commits) - 1)
         machines.append(MachineHistory(machine_class=mc, commits=commits, series=series,
                                        metrics=metrics, changes=changes, events=events))
-    src = "git" if sources == {"git"} else ("context" if sources == {"context"} else
-                                            "+".join(sorted(sources)))
+    src = "+".join(sorted(sources))
     return History(machines=machines, order_source=src, warnings=warnings, p_value=p_value)
 
 
