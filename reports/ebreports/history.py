@@ -133,6 +133,11 @@ class History:
     def exit_code(self) -> int:
         return 1 if self.newest_regressions else 0
 
+    def run_order(self):
+        """A sort key for runs: commit position within its machine class, then date."""
+        pos = {id(r): i for m in self.machines for i, c in enumerate(m.commits) for r in c.runs}
+        return lambda r: (pos.get(id(r), -1), r.date)
+
 
 def _order_keys(run: Run, git: Dict[str, int]) -> Dict[str, Tuple]:
     """The sort keys one run's commit has, by source: git, context, date."""

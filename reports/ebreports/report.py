@@ -516,7 +516,10 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
                 cv_threshold: float = an.DEFAULT_CV_THRESHOLD, title: str = "encapbench report",
                 png_dpi: int = 110, html: bool = True, repo: Optional[str] = None,
                 p_value: float = 0.001) -> dict:
-    latest = an.latest_per_machine(runs)
+    # With a history, "latest" and the trend follow commit order, as the Changes section does.
+    changes = hi.analyze(runs, repo=repo, p_value=p_value) if _has_history(runs) else None
+    order = changes.run_order() if changes else None
+    latest = an.latest_per_machine(runs, order)
     machines = [r.machine_class for r in latest]
     if baseline is not None and baseline not in machines:
         raise InputError("--baseline %s: no such machine class among the results (have: %s)" %
@@ -524,9 +527,8 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
     os.makedirs(out_dir, exist_ok=True)
     summaries = [an.summarize_machine(r, cv_threshold) for r in latest]
     matrix = an.machine_matrix(summaries, baseline)
-    trend_list = an.trends(runs)
+    trend_list = an.trends(runs, order)
     xcpu = crosscpu.cross_cpu(summaries)
-    changes = hi.analyze(runs, repo=repo, p_value=p_value) if _has_history(runs) else None
 
     kinds: Dict[str, str] = {}
     for r in runs:

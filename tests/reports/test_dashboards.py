@@ -236,18 +236,17 @@ def test_compare_base_commit_from_archive(tmp_path):
 
 
 def test_compare_with_too_few_repetitions_prints_the_table_and_exits_2(tmp_path):
-    with open(golden(MA, C2)) as f:
-        d = json.load(f)
-    d["benchmarks"] = [r for r in d["benchmarks"] if r["run_type"] == "aggregate"
-                       or r.get("repetition_index", 0) < 3]
-    three = tmp_path / "three.json"
-    three.write_text(json.dumps(d))
-    with open(golden(MA, C1)) as f:
-        e = json.load(f)
-    e["benchmarks"] = [r for r in e["benchmarks"] if r["run_type"] == "aggregate"
-                       or r.get("repetition_index", 0) < 3]
-    base = tmp_path / "base.json"
-    base.write_text(json.dumps(e))
+    def first_three(src, name):
+        with open(src) as f:
+            d = json.load(f)
+        d["benchmarks"] = [r for r in d["benchmarks"] if r["run_type"] == "aggregate"
+                           or r.get("repetition_index", 0) < 3]
+        out = tmp_path / name
+        out.write_text(json.dumps(d))
+        return out
+
+    three = first_three(golden(MA, C2), "three.json")
+    base = first_three(golden(MA, C1), "base.json")
     p = run_tool("compare", str(base), str(three))
     assert p.returncode == 2
     assert "CANNOT GATE" in p.stdout and "cannot gate" in p.stderr
