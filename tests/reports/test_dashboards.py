@@ -258,3 +258,36 @@ def test_compare_with_too_few_repetitions_prints_the_table_and_exits_2(tmp_path)
     ratio = statistics.median(sn[name]["real_time"]) / statistics.median(sb[name]["real_time"])
     assert ("%+.1f%%" % (100 * (ratio - 1))) in line and "too few reps" in line
     assert "–" in line  # the bootstrap interval
+
+
+# --- rows say what they are ---------------------------------------------------------------------
+
+def test_rows_are_read_from_their_fields_not_their_names(tmp_path):
+    """A row's stated kind and identity win over anything its name suggests; files without
+    the fields take the separate legacy path (names)."""
+    import sys
+    from conftest import REPORTS_DIR
+    sys.path.insert(0, REPORTS_DIR)
+    from ebreports.model import load_run
+    with open(REAL) as f:
+        doc = json.load(f)
+    for b in doc["benchmarks"]:
+        if b["run_name"].startswith("checksum/dpdk-raw/"):
+            b["kind"] = "implementation"          # the name alone would say peer
+        if b["run_name"].startswith("checksum/adc64x2/"):
+            b["input"] = "stated-input"
+    p = tmp_path / "fields.json"
+    p.write_text(json.dumps(doc))
+    run = load_run(str(p))
+    assert all(r.kind_source == "row" for r in run.rows.values())
+    assert run.rows["checksum/dpdk-raw/1500"].kind == "implementation"
+    assert run.rows["checksum/adc64x2/1500"].input == "stated-input"
+    assert run.rows["checksum/adc64x2/1500"].kernel_family == "checksum"
+    for b in doc["benchmarks"]:
+        for k in ("operation", "family", "implementation", "kind", "input"):
+            b.pop(k, None)
+    p.write_text(json.dumps(doc))
+    legacy = load_run(str(p))
+    assert {r.kind_source for r in legacy.rows.values()} <= {"names", "registry"}
+    assert legacy.rows["checksum/dpdk-raw/1500"].kind == "peer"
+    assert legacy.rows["checksum/adc64x2/1500"].input == "1500"
