@@ -256,9 +256,10 @@ class Progress {
     if (changed) draw(false);
   }
 
-  void finish(const std::string& note) {
+  // The binary ended: all its rows are done, or (failed) as many as its console showed.
+  void finish(bool ok, const std::string& note) {
     rows_done_total_ += rows_;
-    done_reps_ = rows_ * static_cast<size_t>(reps_);
+    if (ok) done_reps_ = rows_ * static_cast<size_t>(reps_);
     draw(true, note);
   }
 
@@ -277,7 +278,7 @@ class Progress {
                                                  static_cast<double>(overall_total - overall_done);
     char buf[256];
     std::snprintf(buf, sizeof buf, "[%zu/%zu] %-20s rows %zu/%zu  %s elapsed (%s this binary)  ~%s left%s%s",
-                  index_, binaries_, name_.c_str(), final ? rows_ : done_rows, rows_, mmss(elapsed).c_str(),
+                  index_, binaries_, name_.c_str(), done_rows, rows_, mmss(elapsed).c_str(),
                   mmss(bin_elapsed).c_str(), mmss(final && overall_done >= overall_total ? 0 : left).c_str(),
                   note.empty() ? "" : "  ", note.c_str());
     if (tty_) std::cerr << "\r\033[K" << buf << (final ? "\n" : "") << std::flush;
@@ -355,7 +356,7 @@ Merged run_binaries(const RunOptions& o, const Plan& plan, const std::string& tm
       }
     } catch (const std::exception&) {
     }
-    progress.finish(r.ok() ? "" : "FAILED: " + r.describe());
+    progress.finish(r.ok(), r.ok() ? "" : "FAILED: " + r.describe());
     if (!r.ok()) m.failures.push_back(name + ": " + r.describe() + (parsed ? " (partial results kept)" : ""));
     else if (!parsed) m.failures.push_back(name + ": wrote no readable JSON");
     if (!parsed) continue;
@@ -566,10 +567,8 @@ int do_run(const RunOptions& o) {
   std::error_code ec;
   if (m.doc.is_null()) {
     for (const auto& f : m.failures) std::cerr << "encapbench: " << f << "\n";
-    std::string kept = "encapbench-run-console.log";
-    fs::copy_file(tmp_log, kept, fs::copy_options::overwrite_existing, ec);
-    fs::remove_all(tmp, ec);
-    std::cerr << "encapbench: no benchmark binary produced results (their console: " << kept << ")\n";
+    // Nothing to write a result for: the temporary folder is kept for the console log.
+    std::cerr << "encapbench: no benchmark binary produced results (their console: " << tmp_log << ")\n";
     return 1;
   }
   std::string instructions_note;
