@@ -63,7 +63,7 @@ def cmd_report(a) -> int:
     from ebreports.report import make_report
     summ = make_report(runs, a.out, baseline=a.baseline, cv_threshold=a.cv_threshold / 100.0,
                        title=a.title, png_dpi=a.png_dpi, html=not a.no_html, repo=a.repo,
-                       p_value=a.p_value)
+                       p_value=a.p_value, gate_min_rows=a.gate_min_rows)
     if a.no_html:
         print("%s: wrote %s/report.md, rows.csv, summary.csv, summary.json from %d file(s)" %
               (PROG, a.out, len(runs)), file=sys.stderr)
@@ -78,7 +78,8 @@ def cmd_report(a) -> int:
     if ch:
         for m in ch["machines"]:
             for e in m["events"]:
-                if e["kind"] == "regression" and e["at_newest"]:
+                if e["kind"] == "regression" and e["at_newest"] and \
+                        len(e["rows"]) >= ch["gate_min_rows"]:
                     print("%s: %s: REGRESSION at the newest commit %s: %+.1f%% in %d row(s) "
                           "(see the Changes section)" % (PROG, e["machine_class"],
                                                          e["commits"][1][:12],
@@ -148,7 +149,8 @@ def cmd_history(a) -> int:
         if not runs:
             raise InputError("--machine-class %s: no result of that machine class" %
                              a.machine_class)
-    h = hi.analyze(runs, repo=a.repo, p_value=a.p_value, window=a.window)
+    h = hi.analyze(runs, repo=a.repo, p_value=a.p_value, window=a.window,
+                   gate_min_rows=a.gate_min_rows)
     if a.format == "json":
         import json
         text = json.dumps(hi.to_json(h), indent=1) + "\n"
@@ -180,6 +182,11 @@ def _write(path: str, text: str):
             f.write(text)
     except OSError as e:
         raise InputError("cannot write %s: %s" % (path, e.strerror))
+
+
+GATE_HELP = ("fewest rows a regression event at the newest commit must have to fail (exit 1; "
+             "default 2): a single row's newest point passes the test by chance in 0.1-0.2%% of "
+             "runs, so with a hundred rows one would fail a run in seven")
 
 
 def build_parser():
@@ -221,6 +228,7 @@ def build_parser():
                         "current folder; see `history --help`)")
     r.add_argument("--p-value", type=float, default=0.001,
                    help="significance level of the change-point test (default 0.001)")
+    r.add_argument("--gate-min-rows", type=int, default=2, metavar="N", help=GATE_HELP)
     r.add_argument("--png-dpi", type=int, default=110, help=argparse.SUPPRESS)
     r.set_defaults(fn=cmd_report)
 
@@ -273,6 +281,7 @@ def build_parser():
     h.add_argument("--window", type=int, default=64,
                    help="longest series searched at once; longer ones in overlapping windows "
                         "(default 64)")
+    h.add_argument("--gate-min-rows", type=int, default=2, metavar="N", help=GATE_HELP)
     h.add_argument("--format", choices=("text", "md", "json"), default="text")
     h.add_argument("--out", metavar="FILE", help="also write the output to FILE")
     h.add_argument("--registry", metavar="FILE", help=argparse.SUPPRESS)

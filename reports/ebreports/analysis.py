@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .model import Row, Run
+from .model import Row, Run, context_true
 from .stats import geomean
 
 FAMILY_ORDER = ["checksum", "checksum-tx", "checksum-rx", "rss", "rss-prep", "rss-pipeline",
@@ -324,6 +324,10 @@ def _int(v) -> Optional[int]:
 def run_warnings(run: Run, noisy: List[Row], errors: List[Row], cv_threshold: float) -> List[str]:
     ctx = run.context
     w: List[str] = list(run.warnings_load)
+    if context_true(ctx.get("emulated")):
+        w.append("MEASURED UNDER EMULATION (%s): these speeds are the emulator's, not a CPU's; "
+                 "the cross-CPU view refuses this machine class" %
+                 (ctx.get("emulator") or "emulator not named"))
     lbt = str(ctx.get("library_build_type", "")).lower()
     if lbt == "debug":
         w.append("Google Benchmark library is a debug build (library_build_type: debug): its "

@@ -15,10 +15,7 @@ from typing import Dict, List, Optional, Tuple
 
 from . import analysis as an
 from .analysis import MachineSummary
-
-
-def _true(v) -> bool:
-    return v is True or str(v).strip().lower() in ("true", "1", "yes")
+from .model import context_true
 
 
 @dataclass
@@ -68,7 +65,7 @@ class CrossCpu:
 def machine_of(s: MachineSummary) -> Machine:
     c = s.run.context
     refused = None
-    if _true(c.get("emulated")):
+    if context_true(c.get("emulated")):
         refused = "measured under emulation (%s)" % (c.get("emulator") or "emulator not named")
     elif str(c.get("build_type", "")).lower() == "debug":
         refused = "the suite is a Debug build (build_type: %s)" % c.get("build_type")

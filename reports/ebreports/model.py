@@ -114,6 +114,11 @@ def row_identity(raw: dict, run_name: str):
     return key, family, family.split("-")[0], impl, inp, threads, kind
 
 
+def context_true(v) -> bool:
+    """A context flag: true as JSON, or as the strings Google Benchmark's context carries."""
+    return v is True or str(v).strip().lower() in ("true", "1", "yes")
+
+
 def _finite(x) -> Optional[float]:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return None

@@ -515,9 +515,10 @@ def _has_history(runs: List[Run]) -> bool:
 def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
                 cv_threshold: float = an.DEFAULT_CV_THRESHOLD, title: str = "encapbench report",
                 png_dpi: int = 110, html: bool = True, repo: Optional[str] = None,
-                p_value: float = 0.001) -> dict:
+                p_value: float = 0.001, gate_min_rows: int = 2) -> dict:
     # With a history, "latest" and the trend follow commit order, as the Changes section does.
-    changes = hi.analyze(runs, repo=repo, p_value=p_value) if _has_history(runs) else None
+    changes = hi.analyze(runs, repo=repo, p_value=p_value, gate_min_rows=gate_min_rows) \
+        if _has_history(runs) else None
     order = changes.run_order() if changes else None
     latest = an.latest_per_machine(runs, order)
     machines = [r.machine_class for r in latest]

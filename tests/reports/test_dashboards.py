@@ -78,6 +78,9 @@ def test_cross_cpu_refuses_emulated_rows(tmp_path):
         assert emc not in (r["win_speed"], r["win_speedup"], r["win_limit"]), r["key"]
     assert emc not in x["wins"]["speed"]
     assert "⛔ **%s: refused**, measured under emulation" % emc in md
+    # The machine's own warnings say it too, where its tables are.
+    m = next(m for m in summ["machines"] if m["machine_class"] == emc)
+    assert any(w.startswith("MEASURED UNDER EMULATION (qemu") for w in m["warnings"])
     # Its figures are still shown, struck out.
     assert "~~" in md
     # The real run does compete: it shares checksum rows with the Zen 3 fixture.
