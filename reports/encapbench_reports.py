@@ -210,8 +210,9 @@ def build_parser():
                    help="flag rows whose coefficient of variation exceeds PCT%% (default 5)")
     r.add_argument("--title", default="encapbench report")
     r.add_argument("--registry", metavar="FILE",
-                   help="saved `encapbench list --json` giving each implementation's kind "
-                        "(default: rows' impl_kind, then `encapbench list --json`, then names)")
+                   help="saved `encapbench list --json` giving each implementation's kind, "
+                        "for files whose rows do not state it (default: `encapbench list "
+                        "--json`, then names)")
     r.add_argument("--export", metavar="FORMAT",
                    help="instead of a report, export one result for a dashboard: bencher "
                         "(Bencher Metric Format), gab-smaller (github-action-benchmark "
