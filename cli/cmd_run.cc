@@ -601,7 +601,9 @@ int do_run(const RunOptions& o) {
 
 void add_run(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<RunOptions>();
-  auto* sub = app.add_subcommand("run", "Run the benchmark binaries (one progress line each) and write one Google Benchmark JSON file, with their console in RESULT.log next to it");
+  auto* sub = app.add_subcommand("run",
+                                 "Run the benchmark binaries (one progress line each) and write one Google Benchmark "
+                                 "JSON file, with their console in RESULT.log next to it");
   sub->add_option("--preset", opts->preset, "quick (< 3 min for the whole suite) or full (every sweep)")
       ->check(CLI::IsMember({"quick", "full"}));
   sub->add_option("--filter", opts->filter, "Regular expression over FAMILY/IMPL/INPUT names");
