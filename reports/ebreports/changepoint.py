@@ -34,7 +34,7 @@ history.py). Written here on numpy/scipy because no packaged implementation exis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import numpy as np
 from scipy import stats
