@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: install, build, make the built-in default corpus, describe it, run the quick
+# The default run: install, build, make the built-in default corpus, describe it, run the quick
 # benchmark pass and write the report. Results land in ./results (one file per run, a history
 # that `encapbench report results/` reads), the corpus and the report in ./out.
 set -euo pipefail
@@ -11,9 +11,9 @@ build=${EB_BUILD_DIR:-build}
 eb="$build/bin/encapbench"
 echo "== corpus: built-in default"
 "$eb" corpus --preset default --out out/default.pcap
-echo "== offload eligibility of the default corpus under the seed's example profile"
+echo "== offload eligibility of the default corpus under the NDIS example profile (ndis-example)"
 # Exit 1 means "some packets are not parseable NVGRE": the default corpus carries a few on purpose.
-"$eb" offload --in out/default.pcap --caps seed-example --summary-only || [ $? -eq 1 ]
+"$eb" offload --in out/default.pcap --caps ndis-example --summary-only || [ $? -eq 1 ]
 echo "== implementations on this CPU (full list: out/implementations.txt)"
 "$eb" list > out/implementations.txt
 awk 'NR > 2 && NF > 3 { n[$1]++; if ($4 == "yes") ok[$1]++ }
