@@ -13,7 +13,7 @@
 namespace eb::cli {
 
 namespace {
-constexpr int kOffloads = static_cast<int>(Offload::count_);
+constexpr int kOffloads = kOffloadCount;
 constexpr int kEligibility = kEligibilityCount;
 }  // namespace
 
@@ -53,7 +53,8 @@ void add_offload(CLI::App& app, int* exit_code) {
       *exit_code = input_error(*in.error);
       return;
     }
-    std::array<std::array<uint64_t, kEligibility>, kOffloads> counts{};
+    OffloadCensus census;
+    const auto& counts = census.packets;
     KindCounts kinds;
     if (!o->json && !o->summary_only) {
       std::printf("%6s %5s", "#", "hsize");
@@ -71,9 +72,9 @@ void add_offload(CLI::App& app, int* exit_code) {
       } else if (!o->summary_only) {
         std::printf("%6zu %5u", i, L.header_size);
       }
+      const auto answers = census.add(*caps, L, in.corpus[i].length);
       for (int k = 0; k < kOffloads; ++k) {
-        Eligibility e = offload_eligibility(*caps, static_cast<Offload>(k), L);
-        ++counts[k][static_cast<int>(e)];
+        Eligibility e = answers[k];
         if (o->json) j[offload_name(static_cast<Offload>(k))] = eligibility_name(e);
         else if (!o->summary_only)
           std::printf(" %-16s", e == Eligibility::offload ? "nic" : (std::string("sw:") + eligibility_name(e)).c_str());

@@ -10,6 +10,7 @@ void add_list(CLI::App& app, int* exit_code);
 void add_corpus(CLI::App& app, int* exit_code);
 void add_inspect(CLI::App& app, int* exit_code);
 void add_offload(CLI::App& app, int* exit_code);
+void add_cost(CLI::App& app, int* exit_code);
 void add_checksum(CLI::App& app, int* exit_code);
 void add_rss(CLI::App& app, int* exit_code);
 void add_segment(CLI::App& app, int* exit_code);

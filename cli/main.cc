@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   eb::cli::add_corpus(app, &exit_code);
   eb::cli::add_inspect(app, &exit_code);
   eb::cli::add_offload(app, &exit_code);
+  eb::cli::add_cost(app, &exit_code);
   eb::cli::add_checksum(app, &exit_code);
   eb::cli::add_rss(app, &exit_code);
   eb::cli::add_segment(app, &exit_code);

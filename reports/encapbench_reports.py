@@ -48,7 +48,9 @@ def cmd_report(a) -> int:
             print("%s: wrote %s (%s)" % (PROG, a.out, ex.ALIASES.get(a.export, a.export)),
                   file=sys.stderr)
         return 0
-    runs = load_runs(a.results, registry)
+    from ebreports import cost as cost_results
+    bench_files, costs = cost_results.split_results(a.results)
+    runs = load_runs(bench_files, registry) if bench_files or not costs else []
     if a.archive:
         os.makedirs(a.archive, exist_ok=True)
         for r in runs:
@@ -63,7 +65,7 @@ def cmd_report(a) -> int:
     from ebreports.report import make_report
     summ = make_report(runs, a.out, baseline=a.baseline, cv_threshold=a.cv_threshold / 100.0,
                        title=a.title, png_dpi=a.png_dpi, html=not a.no_html, repo=a.repo,
-                       p_value=a.p_value, gate_min_rows=a.gate_min_rows)
+                       p_value=a.p_value, gate_min_rows=a.gate_min_rows, costs=costs)
     if a.no_html:
         print("%s: wrote %s/report.md, rows.csv, summary.csv, summary.json from %d file(s)" %
               (PROG, a.out, len(runs)), file=sys.stderr)

@@ -168,4 +168,48 @@ Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreL
   return Eligibility::offload;
 }
 
+bool offload_applies(Offload o, const NvgreLayout& layout) {
+  static const OffloadCaps everything = [] {
+    OffloadCaps c = uniform("everything", kEncapAll);
+    c.max_header_size = 65535;
+    return c;
+  }();
+  return offload_eligibility(everything, o, layout) != Eligibility::not_applicable;
+}
+
+bool left_to_software(Offload o, Eligibility e, const NvgreLayout& layout) {
+  if (e == Eligibility::offload || e == Eligibility::not_applicable) return false;
+  return e != Eligibility::not_supported || offload_applies(o, layout);
+}
+
+std::array<Eligibility, kOffloadCount> OffloadCensus::add(const OffloadCaps& caps, const NvgreLayout& layout,
+                                                         uint64_t n) {
+  std::array<Eligibility, kOffloadCount> answers{};
+  for (int k = 0; k < kOffloadCount; ++k) {
+    const Offload o = static_cast<Offload>(k);
+    const int e = static_cast<int>(answers[k] = offload_eligibility(caps, o, layout));
+    ++packets[k][e];
+    bytes[k][e] += n;
+    if (left_to_software(o, answers[k], layout)) {
+      ++software_packets_by[k][e];
+      software_bytes_by[k][e] += n;
+    }
+  }
+  ++total_packets;
+  total_bytes += n;
+  return answers;
+}
+
+uint64_t OffloadCensus::software_packets(Offload o) const {
+  uint64_t n = 0;
+  for (uint64_t v : software_packets_by[static_cast<int>(o)]) n += v;
+  return n;
+}
+
+uint64_t OffloadCensus::software_bytes(Offload o) const {
+  uint64_t n = 0;
+  for (uint64_t v : software_bytes_by[static_cast<int>(o)]) n += v;
+  return n;
+}
+
 }  // namespace eb

@@ -1,5 +1,6 @@
 // The offload capability model: a mirror of NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ constexpr uint32_t kEncapAll = kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapInnerIP
 
 enum class Offload : uint8_t { tx_checksum, rx_checksum, lso_v2, rss, vmq, uso, count_ };
 const char* offload_name(Offload o);  // "tx_checksum", "rx_checksum", "lsov2", "rss", "vmq", "uso"
+constexpr int kOffloadCount = static_cast<int>(Offload::count_);
 
 struct OffloadCaps {
   std::string name = "custom";
@@ -58,5 +60,31 @@ const char* eligibility_name(Eligibility e);
 // offload works on are checked: the inner version is not asked of a non-IP inner frame, nor of
 // an RSS hash of the outer header.
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& layout);
+
+// Whether the offload's work exists for this packet at all: what a NIC supporting every version
+// and header size would answer is not `not_applicable` (LSOv2 applies to TCP, USO to UDP, ...).
+bool offload_applies(Offload o, const NvgreLayout& layout);
+
+// Whether software must do the offload's work for a packet the classifier answered `e` for:
+// every answer but `offload` and `not_applicable`, except `not_supported` for work that does not
+// exist (LSOv2 "not supported" on a UDP packet is no segmentation to do). Unparseable frames are
+// left to software: the NIC cannot take them.
+bool left_to_software(Offload o, Eligibility e, const NvgreLayout& layout);
+
+// Packets and bytes per offload and per answer of offload_eligibility, over any sequence of
+// packets (what `encapbench offload` summarises), and the same for the packets left to software
+// (what `encapbench cost` prices).
+struct OffloadCensus {
+  uint64_t packets[kOffloadCount][kEligibilityCount] = {};
+  uint64_t bytes[kOffloadCount][kEligibilityCount] = {};
+  uint64_t software_packets_by[kOffloadCount][kEligibilityCount] = {};
+  uint64_t software_bytes_by[kOffloadCount][kEligibilityCount] = {};
+  uint64_t total_packets = 0, total_bytes = 0;
+
+  // Classifies one packet of `bytes` bytes for every offload; returns the answers.
+  std::array<Eligibility, kOffloadCount> add(const OffloadCaps& caps, const NvgreLayout& layout, uint64_t bytes);
+  uint64_t software_packets(Offload o) const;
+  uint64_t software_bytes(Offload o) const;
+};
 
 }  // namespace eb

@@ -16,6 +16,7 @@ import markupsafe
 from . import analysis as an
 from . import crosscpu
 from . import history as hi
+from . import cost as cost_results
 from .charts import Chart, ChartWriter, Palette
 from .history_charts import event_chart
 from .model import InputError, Run
@@ -457,7 +458,7 @@ def _heat_color(rel: Optional[float]) -> str:
 
 
 def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshold, title,
-               views=None):
+               views=None, cost_section=""):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -490,6 +491,7 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
     text = tpl.render(
         title=title, runs=runs, machines=machines, matrix=matrix, trends=trend_list,
         extra=extra, cv_threshold=cv_threshold, max_header=an.MAX_HEADER_SIZE,
+        cost_section=markupsafe.Markup(cost_section),
         ratio_f=an.fmt_ratio, pct_f=an.fmt_pct,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         views=views or {},
@@ -515,7 +517,7 @@ def _has_history(runs: List[Run]) -> bool:
 def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
                 cv_threshold: float = an.DEFAULT_CV_THRESHOLD, title: str = "encapbench report",
                 png_dpi: int = 110, html: bool = True, repo: Optional[str] = None,
-                p_value: float = 0.001, gate_min_rows: int = 2) -> dict:
+                p_value: float = 0.001, gate_min_rows: int = 2, costs=None) -> dict:
     # With a history, "latest" and the trend follow commit order, as the Changes section does.
     changes = hi.analyze(runs, repo=repo, p_value=p_value, gate_min_rows=gate_min_rows) \
         if _has_history(runs) else None
@@ -562,11 +564,18 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
     if xcpu:
         sections.append(crosscpu.md_section(xcpu))
 
+    cost_charts = cost_results.draw(costs or [], cw) if html else []
     write_markdown(os.path.join(out_dir, "report.md"), runs, summaries, matrix, trend_list,
                    cv_threshold, sections)
+    if costs:
+        with open(os.path.join(out_dir, "report.md"), "a", encoding="utf-8") as f:
+            f.write("\n".join(cost_results.markdown(costs)) + "\n")
     if html:
         write_html(os.path.join(out_dir, "report.html"), runs, summaries, matrix, trend_list,
-                   chart_map, cv_threshold, title, views=dict(changes=changes, crosscpu=xcpu))
+                   chart_map, cv_threshold, title, views=dict(changes=changes, crosscpu=xcpu),
+                   cost_section=cost_results.html_section(costs or [], [
+                       dict(title=c.title, caption=c.caption, uri=_svg_data_uri(c.svg), name=c.name)
+                       for c in cost_charts]))
     write_rows_csv(os.path.join(out_dir, "rows.csv"), runs)
     write_summary_csv(os.path.join(out_dir, "summary.csv"), summaries)
     summ = summary_json(runs, summaries, matrix, trend_list, cw.charts)

@@ -42,7 +42,7 @@ TMP = None
 AS_LIMIT = 1 << 30
 RSS_LIMIT_KIB = 512 * 1024
 RSS_LIMIT_SANITIZED_KIB = 1536 * 1024
-SUBCOMMANDS_WITH_IN = ["inspect", "offload", "checksum", "rss", "segment"]
+SUBCOMMANDS_WITH_IN = ["inspect", "offload", "checksum", "rss", "segment", "cost"]
 # Options a subcommand needs besides --in to run on an ordinary capture (filled in main()).
 EXTRA_ARGS = {}
 
@@ -599,7 +599,10 @@ def main():
     ARGS, rest = ap.parse_known_args()
     TMP = tempfile.mkdtemp(prefix="eb-cli-test-")
     EXTRA_ARGS.update({"inspect": [], "offload": [], "checksum": [], "rss": [],
-                       "segment": ["--mss", "1400", "--out", os.path.join(TMP, "segments.pcap")]})
+                       "segment": ["--mss", "1400", "--out", os.path.join(TMP, "segments.pcap")],
+                       # cost times its work: short repetitions, a loose stability bound
+                       "cost": ["--rep-ms", "1", "--window", "3", "--max-reps", "6", "--max-cv", "90",
+                                "--budget", "0.5"]})
     ok = False
     try:
         ok = unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, exit=False).result.wasSuccessful()
