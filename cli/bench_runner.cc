@@ -27,43 +27,33 @@ std::string ProcResult::describe() const {
   return "exit " + std::to_string(status);
 }
 
-ProcResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                       bool capture_out, bool capture_err, bool out_to_err) {
-  // Everything the child needs is built before fork(): only async-signal-safe calls after it.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    std::string key = kv.substr(0, kv.find('='));
-    if (!env.count(key)) env_strings.push_back(kv);
-  }
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp, args;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (auto& s : argv_copy) args.push_back(s.data());
-  args.push_back(nullptr);
-  std::string exe = argv.at(0).find('/') == std::string::npos ? which(argv[0]) : argv[0];
-  if (exe.empty()) throw std::runtime_error(argv[0] + " not found in PATH");
+namespace {
 
-  int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
-  if (capture_out && pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  if (capture_err && pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) {
-    if (capture_out) dup2(out_pipe[1], 1);
-    else if (out_to_err) dup2(2, 1);
-    if (capture_err) dup2(err_pipe[1], 2);
-    execve(exe.c_str(), args.data(), envp.data());
-    _exit(127);
+// argv and envp for execve, built before fork(): only async-signal-safe calls after it.
+struct ExecArgs {
+  std::vector<std::string> env_strings, argv_copy;
+  std::vector<char*> envp, args;
+  std::string exe;
+  ExecArgs(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+    for (char** e = environ; *e; ++e) {
+      std::string kv = *e;
+      std::string key = kv.substr(0, kv.find('='));
+      if (!env.count(key)) env_strings.push_back(kv);
+    }
+    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    argv_copy = argv;
+    for (auto& s : argv_copy) args.push_back(s.data());
+    args.push_back(nullptr);
+    exe = argv.at(0).find('/') == std::string::npos ? which(argv[0]) : argv[0];
+    if (exe.empty()) throw std::runtime_error(argv[0] + " not found in PATH");
   }
-  ProcResult r;
-  if (capture_out) close(out_pipe[1]);
-  if (capture_err) close(err_pipe[1]);
-  std::vector<pollfd> fds;
-  if (capture_out) fds.push_back({out_pipe[0], POLLIN, 0});
-  if (capture_err) fds.push_back({err_pipe[0], POLLIN, 0});
+};
+
+// Reads every fd in `fds` until all are closed, handing each chunk to sink(fd, data, n).
+template <typename Sink>
+void drain(std::vector<pollfd> fds, Sink sink) {
   char buf[65536];
   while (!fds.empty()) {
     if (poll(fds.data(), fds.size(), -1) < 0) {
@@ -74,7 +64,7 @@ ProcResult run_process(const std::vector<std::string>& argv, const std::map<std:
       if (fds[i].revents) {
         ssize_t n = read(fds[i].fd, buf, sizeof buf);
         if (n > 0) {
-          (fds[i].fd == out_pipe[0] ? r.out : r.err).append(buf, static_cast<size_t>(n));
+          sink(fds[i].fd, buf, static_cast<size_t>(n));
           ++i;
           continue;
         }
@@ -86,15 +76,66 @@ ProcResult run_process(const std::vector<std::string>& argv, const std::map<std:
       ++i;
     }
   }
+}
+
+void wait_child(pid_t pid, ProcResult* r) {
   int st = 0;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
   }
   if (WIFSIGNALED(st)) {
-    r.signaled = true;
-    r.signal = WTERMSIG(st);
+    r->signaled = true;
+    r->signal = WTERMSIG(st);
   } else {
-    r.status = WEXITSTATUS(st);
+    r->status = WEXITSTATUS(st);
   }
+}
+
+}  // namespace
+
+ProcResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                       bool capture_out, bool capture_err, bool out_to_err) {
+  ExecArgs ea(argv, env);
+  int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  if (capture_out && pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (capture_err && pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    if (capture_out) dup2(out_pipe[1], 1);
+    else if (out_to_err) dup2(2, 1);
+    if (capture_err) dup2(err_pipe[1], 2);
+    execve(ea.exe.c_str(), ea.args.data(), ea.envp.data());
+    _exit(127);
+  }
+  ProcResult r;
+  if (capture_out) close(out_pipe[1]);
+  if (capture_err) close(err_pipe[1]);
+  std::vector<pollfd> fds;
+  if (capture_out) fds.push_back({out_pipe[0], POLLIN, 0});
+  if (capture_err) fds.push_back({err_pipe[0], POLLIN, 0});
+  const int out_fd = out_pipe[0];
+  drain(fds, [&](int fd, const char* data, size_t n) { (fd == out_fd ? r.out : r.err).append(data, n); });
+  wait_child(pid, &r);
+  return r;
+}
+
+ProcResult run_process_streaming(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                                 const std::function<void(std::string_view)>& on_output) {
+  ExecArgs ea(argv, env);
+  int p[2] = {-1, -1};
+  if (pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    dup2(p[1], 1);
+    dup2(p[1], 2);
+    execve(ea.exe.c_str(), ea.args.data(), ea.envp.data());
+    _exit(127);
+  }
+  close(p[1]);
+  ProcResult r;
+  drain({{p[0], POLLIN, 0}}, [&](int, const char* data, size_t n) { on_output(std::string_view(data, n)); });
+  wait_child(pid, &r);
   return r;
 }
 

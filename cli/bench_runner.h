@@ -1,8 +1,10 @@
 // What `encapbench run` and `encapbench profile` share: finding the eb-bench-* binaries,
 // listing the rows a filter selects, and running child processes.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace eb::cli::runner {
@@ -21,6 +23,12 @@ struct ProcResult {
 // capture_err=false). `out_to_err` sends the child's stdout to our stderr.
 ProcResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                        bool capture_out, bool capture_err, bool out_to_err = false);
+
+// Runs argv with the child's stdout and stderr merged into one pipe; every chunk read is
+// handed to `on_output` as it arrives (for a log file and progress lines). Nothing reaches our
+// own streams.
+ProcResult run_process_streaming(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                                 const std::function<void(std::string_view)>& on_output);
 
 // Directory of the running executable (build/bin for encapbench).
 std::string self_dir();

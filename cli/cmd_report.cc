@@ -1,4 +1,4 @@
-// `encapbench report` and (through exec_reports) `encapbench compare`: the reports are Python
+// `encapbench report`, `encapbench history` and (through exec_reports) `encapbench compare`: the reports are Python
 // (reports/encapbench_reports.py, matplotlib + scipy from Debian). These subcommands hand their
 // arguments over unparsed, so `encapbench report --help` shows the Python side's full help and
 // the options live in one place. The process is replaced by /usr/bin/python3, so its exit code
@@ -73,6 +73,12 @@ void add_report(CLI::App& app, int* exit_code) {
                   "report.html, CSV, SVG/PNG charts; --export bencher|gab-smaller|gab-bigger for "
                   "dashboards; --archive DIR files results by machine class, commit and time "
                   "(see `encapbench report --help`)",
+                  exit_code);
+  // `history` is a report over an archive, so it is registered with `report`.
+  add_passthrough(app, "history",
+                  "Change points over an archive of results, per machine class and row, in commit "
+                  "order: events (rows that moved together), size with a 95% CI; exit 1 when a "
+                  "regression appears at the newest commit (see `encapbench history --help`)",
                   exit_code);
 }
 

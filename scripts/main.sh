@@ -4,20 +4,26 @@
 # that `encapbench report results/` reads), the corpus and the report in ./out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+mkdir -p out
+echo "== setup: install, configure, build (log: out/setup.log)"
+bash scripts/setup.sh > out/setup.log 2>&1 || { tail -n 30 out/setup.log; exit 1; }
 build=${EB_BUILD_DIR:-build}
 eb="$build/bin/encapbench"
-mkdir -p out
 echo "== corpus: built-in default"
 "$eb" corpus --preset default --out out/default.pcap
 echo "== offload eligibility of the default corpus under the NDIS example profile (ndis-example)"
 # Exit 1 means "some packets are not parseable NVGRE": the default corpus carries a few on purpose.
 "$eb" offload --in out/default.pcap --caps ndis-example --summary-only || [ $? -eq 1 ]
-echo "== implementations on this CPU"
-"$eb" list
+echo "== implementations on this CPU (full list: out/implementations.txt)"
+"$eb" list > out/implementations.txt
+awk 'NR > 2 && NF > 3 { n[$1]++; if ($4 == "yes") ok[$1]++ }
+     END { for (f in n) printf "  %-9s %2d implementations, %2d run here\n", f, n[f], ok[f] }' \
+  out/implementations.txt | sort
 echo "== quick benchmark pass"
 mkdir -p results
-"$eb" run --preset quick   # writes results/<machine_class>-<commit>-<UTC time>.json
+# One progress line per benchmark binary; writes results/<machine_class>-<commit>-<UTC time>.json
+# and the binaries' raw console next to it (.log).
+"$eb" run --preset quick
 latest=$(ls -t results/*.json | head -n 1)
 echo "== software fallback cost (this CPU)"
 # The same result-file world as the benchmarks: the report draws both; the table is shown last.

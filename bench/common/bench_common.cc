@@ -41,7 +41,8 @@ benchmark::internal::Benchmark* register_row(const std::string& family, const Im
   {
     std::lock_guard<std::mutex> lock(g_rows_mu);
     rows_store().push_back(
-        {name, family, impl.name, input, impl.kind, impl.description, impl.supported(), impl.why_unsupported()});
+        {name, family, impl.family, impl.name, input, impl.kind, impl.description, impl.supported(),
+         impl.why_unsupported()});
   }
   benchmark::internal::Benchmark* b;
   if (!impl.supported()) {

@@ -47,10 +47,12 @@ benchmark::internal::Benchmark* register_row(const std::string& family, const Im
                                              const std::string& input,
                                              std::function<void(benchmark::State&)> fn);
 
-// Every row register_row() has registered, for `eb-bench-X --eb_rows_json` (which
-// `encapbench run` reads to label each result row with its implementation's kind).
+// Every row register_row() has registered, for `eb-bench-X --eb_rows_json`, which
+// `encapbench run` copies into each result row (operation, family, implementation, kind,
+// input, description) so that readers never parse names: `operation` is FAMILY of the name
+// (what is timed: "checksum-tx"), `family` the implementation's own family ("checksum").
 struct RowInfo {
-  std::string name, family, impl, input;
+  std::string name, operation, family, impl, input;
   ImplKind kind;
   std::string description;
   bool supported;

@@ -2,8 +2,8 @@
 // go into the Google Benchmark context once, then the registered rows run.
 //
 // `--eb_rows_json` (before any Google Benchmark flag) prints every registered row with its
-// implementation's family, name, kind and support on this CPU as a JSON array, and exits:
-// `encapbench run` labels result rows with it (impl_kind).
+// operation, implementation family, name, kind, input and support on this CPU as a JSON array,
+// and exits: `encapbench run` copies these fields into each result row.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -18,8 +18,9 @@ int main(int argc, char** argv) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : eb::bench::registered_rows())
       rows.push_back({{"name", r.name},
+                      {"operation", r.operation},
                       {"family", r.family},
-                      {"impl", r.impl},
+                      {"implementation", r.impl},
                       {"input", r.input},
                       {"kind", eb::to_string(r.kind)},
                       {"description", r.description},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .model import Row, Run
+from .model import Row, Run, context_true
 from .stats import geomean
 
 FAMILY_ORDER = ["checksum", "checksum-tx", "checksum-rx", "rss", "rss-prep", "rss-pipeline",
@@ -324,6 +324,10 @@ def _int(v) -> Optional[int]:
 def run_warnings(run: Run, noisy: List[Row], errors: List[Row], cv_threshold: float) -> List[str]:
     ctx = run.context
     w: List[str] = list(run.warnings_load)
+    if context_true(ctx.get("emulated")):
+        w.append("MEASURED UNDER EMULATION (%s): these speeds are the emulator's, not a CPU's; "
+                 "the cross-CPU view refuses this machine class" %
+                 (ctx.get("emulator") or "emulator not named"))
     lbt = str(ctx.get("library_build_type", "")).lower()
     if lbt == "debug":
         w.append("Google Benchmark library is a debug build (library_build_type: debug): its "
@@ -373,11 +377,18 @@ def run_warnings(run: Run, noisy: List[Row], errors: List[Row], cv_threshold: fl
 
 # ----- several machines --------------------------------------------------------------------
 
-def latest_per_machine(runs: List[Run]) -> List[Run]:
+def _date_order(r: Run):
+    return (r.date,)
+
+
+def latest_per_machine(runs: List[Run], order=None) -> List[Run]:
+    """The newest run of each machine class: by `order` (a sort key of a run, e.g. commit order
+    from history.History.run_order), else by date."""
+    order = order or _date_order
     latest: Dict[str, Run] = {}
     for r in runs:
         cur = latest.get(r.machine_class)
-        if cur is None or r.date >= cur.date:
+        if cur is None or order(r) >= order(cur):
             latest[r.machine_class] = r
     # Keep the order in which machines first appear among the given files.
     order: List[str] = []
@@ -467,7 +478,8 @@ class Trend:
     inputs: Dict[str, Dict[str, List[str]]]  # family -> impl -> inputs used
 
 
-def trends(runs: List[Run]) -> List[Trend]:
+def trends(runs: List[Run], order=None) -> List[Trend]:
+    """Per machine class with two runs or more, oldest first by `order` (else date)."""
     by_mc: Dict[str, List[Run]] = {}
     for r in runs:
         by_mc.setdefault(r.machine_class, []).append(r)
@@ -475,7 +487,7 @@ def trends(runs: List[Run]) -> List[Trend]:
     for mc, rs in by_mc.items():
         if len(rs) < 2:
             continue
-        rs = sorted(rs, key=lambda r: r.date)
+        rs = sorted(rs, key=order or _date_order)
         fams = sorted({row.family for r in rs for row in r.rows.values()}, key=family_sort_key)
         series: Dict[str, Dict[str, List[Optional[float]]]] = {}
         units: Dict[str, SpeedMetric] = {}

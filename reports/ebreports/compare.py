@@ -59,6 +59,7 @@ class Comparison:
     family_geomean: Dict[str, float]  # new/old median ratio, geometric mean over the family
     overall_geomean: Optional[float]
     warnings: List[str]
+    cannot_gate: Optional[str] = None  # why no verdict is possible (too few repetitions)
 
     @property
     def regressions(self) -> List[RowCmp]:
@@ -66,6 +67,8 @@ class Comparison:
 
     @property
     def exit_code(self) -> int:
+        if self.cannot_gate:
+            return 2
         return 1 if self.regressions else 0
 
 
@@ -123,7 +126,17 @@ def compare_runs(base: Run, new: Run, threshold_pct: float = 5.0, alpha: float =
                 base.path, k, metric, ", ".join(sorted(b.samples) or sorted(
                     next(iter(b.aggregates.values()), {})))))
         if not sb or not sn or len(sb) < 2 or len(sn) < 2:
+            # No test possible, but the table still shows the ratio of what there is.
             few.append(k)
+            ob, on = (statistics.median(sb) if sb else b.value(metric),
+                      statistics.median(sn) if sn else n.value(metric))
+            if ob and on and ob > 0 and on > 0:
+                ratio = on / ob
+                rows.append(RowCmp(name=k, family=b.family, n_old=len(sb or ()),
+                                   n_new=len(sn or ()), old=ob, new=on, ratio=ratio,
+                                   slowdown=(ratio - 1) if lib else (1 / ratio - 1),
+                                   p=float("nan"), ci_low=float("nan"), ci_high=float("nan"),
+                                   verdict="untestable"))
             continue
         ob, on = statistics.median(sb), statistics.median(sn)
         if ob <= 0 or on <= 0:
@@ -145,26 +158,27 @@ def compare_runs(base: Run, new: Run, threshold_pct: float = 5.0, alpha: float =
         rows.append(RowCmp(name=k, family=b.family, n_old=len(sb), n_new=len(sn), old=ob,
                            new=on, ratio=ratio, slowdown=slow, p=p, ci_low=lo, ci_high=hi,
                            verdict=verdict))
-    if few:
-        raise InputError(
-            "%d matched row(s) lack repetitions of '%s' in one of the files (e.g. '%s'): the "
-            "significance test needs at least 2 per side, %d for alpha %g; run `encapbench run "
-            "--repetitions N` (per-repetition rows must be kept, not only aggregates)" % (
-                len(few), metric, few[0], min_repetitions_for(alpha), alpha))
     if not rows and common and not skipped:
         raise InputError("no row could be compared")
     if not common:
         raise InputError("BASE and NEW have no benchmark in common (%d vs %d rows): mismatched "
                          "files?" % (len(keys_b), len(keys_n)))
+    cannot_gate = None
     untestable = [r for r in rows if r.verdict == "untestable"]
-    if rows and len(untestable) == len(rows):
+    if few:
+        cannot_gate = (
+            "%d matched row(s) lack repetitions of '%s' in one of the files (e.g. '%s'): the "
+            "significance test needs at least 2 per side, %d for alpha %g; run `encapbench run "
+            "--repetitions N` (per-repetition rows must be kept, not only aggregates)" % (
+                len(few), metric, few[0], min_repetitions_for(alpha), alpha))
+    elif rows and len(untestable) == len(rows):
         nb = min(r.n_old for r in rows)
         nn = min(r.n_new for r in rows)
-        raise InputError(
+        cannot_gate = (
             "with %d and %d repetitions the smallest possible Mann-Whitney p-value is %.3g, not "
             "below alpha %g: no regression could ever be detected; use at least %d repetitions "
             "per side" % (nb, nn, min_achievable_p(nb, nn), alpha, min_repetitions_for(alpha)))
-    if untestable:
+    elif untestable:
         warnings.append("%d row(s) have too few repetitions to reach alpha %g (e.g. %s)" % (
             len(untestable), alpha, untestable[0].name))
     fam: Dict[str, List[float]] = {}
@@ -175,7 +189,7 @@ def compare_runs(base: Run, new: Run, threshold_pct: float = 5.0, alpha: float =
                       metric=metric, lower_is_better=lib, threshold=thr, alpha=alpha, rows=rows,
                       only_base=only_base, only_new=only_new, skipped=skipped,
                       family_geomean=fgm, overall_geomean=geomean(r.ratio for r in rows),
-                      warnings=warnings)
+                      warnings=warnings, cannot_gate=cannot_gate)
 
 
 # ------------------------------------------------------------------------------- formats
@@ -205,8 +219,11 @@ def _table(c: Comparison):
     head = ["benchmark", "old", "new", "change", "p (U test)", "95% CI new/old", "verdict"]
     body = []
     for r in c.rows:
+        tested = not math.isnan(r.p)
         body.append([r.name, _val(c.metric, r.old), _val(c.metric, r.new), _pct(r.ratio - 1),
-                     "%.4f" % r.p, "%.3f–%.3f" % (r.ci_low, r.ci_high), MARK[r.verdict]])
+                     "%.4f" % r.p if tested else "n/a",
+                     "%.3f–%.3f" % (r.ci_low, r.ci_high) if not math.isnan(r.ci_low) else "n/a",
+                     MARK[r.verdict]])
     return head, body
 
 
@@ -218,6 +235,8 @@ def _summary_line(c: Comparison) -> str:
                                 sum(r.verdict == "improvement" for r in c.rows)))
     if c.overall_geomean:
         s += "; geometric mean new/old %.3f" % c.overall_geomean
+    if c.cannot_gate:
+        s = "CANNOT GATE (exit 2): " + c.cannot_gate + ". " + s
     return s
 
 
@@ -258,7 +277,8 @@ def _sides(c: Comparison, indent: str) -> List[str]:
 
 def format_md(c: Comparison) -> str:
     head, body = _table(c)
-    verdict = "❌ regression" if c.regressions else "✅ no significant regression"
+    verdict = ("⚠ cannot gate" if c.cannot_gate else "❌ regression" if c.regressions else
+               "✅ no significant regression")
     out = ["## encapbench compare: %s" % verdict, "",
            "BASE `%s` (%s) → NEW `%s` (%s)" % (c.base, c.base_machine, c.new, c.new_machine), "",
            _summary_line(c) + ".", ""]

@@ -20,8 +20,8 @@ from .model import InputError, Row, Run
 BENCHER_MEASURES = [
     ("latency", "real_time"),
     ("bytes-per-second", "bytes_per_second"),
-    ("tsc-per-byte", "tsc_per_byte"),
-    ("cycles-per-byte", "cycles_per_byte"),
+    ("tsc-per-byte", "tsc_ticks_per_byte"),
+    ("cycles-per-byte", "core_cycles_per_byte"),
     ("instructions-per-byte", "instructions_per_byte"),
 ]
 FORMATS = ("bencher", "gab-smaller", "gab-bigger")
@@ -59,7 +59,7 @@ def bencher(run: Run) -> Dict:
 
 def _cost_metric(run: Run):
     pb, _, label = run.cycles_metric()
-    unit = {"cycles_per_byte": "cycles/byte", "tsc_per_byte": "TSC ticks/byte",
+    unit = {"core_cycles_per_byte": "cycles/byte", "tsc_ticks_per_byte": "TSC ticks/byte",
             "ns_per_byte": "ns/byte"}[pb]
     return pb, unit, label
 

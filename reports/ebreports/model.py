@@ -6,6 +6,14 @@ and a `benchmarks` list. Each benchmark named FAMILY/IMPL/INPUT appears once per
 (run_type "iteration") and, with repetitions, again as aggregates (mean, median, stddev, cv).
 Rows the CPU cannot run are present with error_occurred and error_message.
 
+Each row says what it is (`encapbench run` copies it from the binary's registry of rows,
+bench/common): `operation` (the FAMILY part of the name: what is timed, e.g. checksum-tx),
+`family` (the kernel family of the implementation, as `encapbench list` says: checksum),
+`implementation`, `kind` (reference | implementation | peer | limit) and `input`. The reports
+group rows by operation and call it the row's family (Row.family), as the name does. Files
+without these fields (older runs, other tools) go through a separate legacy path: the name is
+split and the kind comes from `impl_kind`, a registry, or the name (legacy_kind).
+
 Everything here is tolerant of missing optional fields and strict about the ones we need:
 bad input raises InputError, which the CLI turns into a one-line message and exit code 2.
 """
@@ -40,9 +48,10 @@ _HS_INPUT = re.compile(r"^(hs-.*?)-(\d+)$")
 _TRAILING_NUMBER = re.compile(r"^(.*?)-(\d+)$")
 
 KINDS = ("reference", "implementation", "peer", "limit")
-# Peers are other projects' code measured on the same bytes; their names start with the project.
-PEER_PREFIXES = ("dpdk", "isal", "linux", "zlib", "simdutf", "openssl")
-LIMIT_NAMES = ("read", "memcpy", "memset", "write", "copy")
+# Legacy only (files whose rows do not say their kind): the peers and limits the suite has.
+LEGACY_PEER_PREFIXES = ("dpdk", "isal")
+LEGACY_LIMIT_NAMES = ("read", "memcpy")
+ROW_FIELDS = ("operation", "family", "implementation", "kind", "input")
 
 # Fields a run's context should carry; missing ones are reported, not fatal.
 EXPECTED_CONTEXT = ("machine_class", "cpu_brand", "microarchitecture", "pmu", "date", "num_cpus",
@@ -80,15 +89,34 @@ def buffer_bytes(inp: str) -> Optional[int]:
     return int(float(m.group(1)) * _BUFFER_SCALE[m.group(2)])
 
 
-def guess_kind(family: str, impl: str) -> str:
-    """Kind from names alone, when neither the row nor a registry says."""
-    if family == "limit" or impl in LIMIT_NAMES:
+def legacy_kind(family: str, impl: str) -> str:
+    """Legacy: kind from names alone, for files whose rows neither say it nor match a
+    registry."""
+    if family == "limit" or impl in LEGACY_LIMIT_NAMES:
         return "limit"
     if impl == "reference" or impl.startswith("reference-"):
         return "reference"
-    if impl.split("-")[0] in PEER_PREFIXES:
+    if impl.split("-")[0] in LEGACY_PEER_PREFIXES:
         return "peer"
     return "implementation"
+
+
+def row_identity(raw: dict, run_name: str):
+    """(key, operation, kernel family, implementation, input, threads, kind or None) of a
+    result row: from its own fields when `encapbench run` wrote them, else (legacy) from the
+    name."""
+    key, family, impl, inp, threads = split_name(run_name)
+    if all(isinstance(raw.get(f), str) for f in ROW_FIELDS):
+        kind = raw["kind"] if raw["kind"] in KINDS else None
+        return key, raw["operation"], raw["family"], raw["implementation"], raw["input"], \
+            threads, kind
+    kind = raw.get("impl_kind") if raw.get("impl_kind") in KINDS else None
+    return key, family, family.split("-")[0], impl, inp, threads, kind
+
+
+def context_true(v) -> bool:
+    """A context flag: true as JSON, or as the strings Google Benchmark's context carries."""
+    return v is True or str(v).strip().lower() in ("true", "1", "yes")
 
 
 def _finite(x) -> Optional[float]:
@@ -107,7 +135,8 @@ class Row:
     input: str
     threads: int = 1
     kind: str = "implementation"
-    kind_source: str = "names"           # row | registry | names
+    kind_source: str = "names"           # row | registry | names (legacy files only)
+    kernel_family: str = ""              # the implementation's family (checksum, rss, ...)
     header_size: Optional[float] = None  # bytes, None if not applicable
     buffer: Optional[int] = None         # bytes when INPUT is a buffer size
     samples: Dict[str, List[float]] = field(default_factory=dict)  # metric -> per repetition
@@ -186,7 +215,7 @@ class Run:
         src = str(self.context.get("cycles_source", "")).lower()
         if src in ("pmu", "tsc"):
             return src
-        if any(r.has("cycles_per_byte") or r.has("cycles_per_packet")
+        if any(r.has("core_cycles_per_byte") or r.has("core_cycles_per_packet")
                for r in self.rows.values() if r.ok):
             return "pmu"
         return "tsc"
@@ -208,13 +237,13 @@ class Run:
 
     def cycles_metric(self):
         """(per-byte metric, per-packet metric, label) for this run's cycle figures."""
-        if self.cycles_source == "pmu" and any(r.has("cycles_per_byte") or
-                                               r.has("cycles_per_packet")
+        if self.cycles_source == "pmu" and any(r.has("core_cycles_per_byte") or
+                                               r.has("core_cycles_per_packet")
                                                for r in self.rows.values() if r.ok):
-            return "cycles_per_byte", "cycles_per_packet", "core cycles (PMU)"
-        if any(r.has("tsc_per_byte") or r.has("tsc_per_packet")
+            return "core_cycles_per_byte", "core_cycles_per_packet", "core cycles (PMU)"
+        if any(r.has("tsc_ticks_per_byte") or r.has("tsc_ticks_per_packet")
                for r in self.rows.values() if r.ok):
-            return "tsc_per_byte", "tsc_per_packet", "TSC ticks (not core cycles)"
+            return "tsc_ticks_per_byte", "tsc_ticks_per_packet", "TSC ticks (not core cycles)"
         return "ns_per_byte", "ns_per_packet", "ns"
 
     def wall_over_cpu(self) -> Optional[float]:
@@ -241,10 +270,11 @@ class Run:
         return out
 
 
-# Counter names `encapbench run` writes, mapped to the names used here (both are accepted).
+# Counter names are the ones `encapbench run` writes (bench/common/bench_common.h). Files from
+# before that naming carry short names; this legacy map renames them on load.
 COUNTER_ALIASES = {
-    "tsc_ticks_per_byte": "tsc_per_byte", "tsc_ticks_per_packet": "tsc_per_packet",
-    "core_cycles_per_byte": "cycles_per_byte", "core_cycles_per_packet": "cycles_per_packet",
+    "tsc_per_byte": "tsc_ticks_per_byte", "tsc_per_packet": "tsc_ticks_per_packet",
+    "cycles_per_byte": "core_cycles_per_byte", "cycles_per_packet": "core_cycles_per_packet",
 }
 
 
@@ -385,14 +415,16 @@ def load_run(path: str, registry: Optional[Registry] = None) -> Run:
             run_name = name
             if run_type == "aggregate" and agg and name.endswith("_" + agg):
                 run_name = name[:-len(agg) - 1]
-        key, family, impl, inp, threads = split_name(run_name)
+        key, family, kfam, impl, inp, threads, kind = row_identity(raw, run_name)
         row = rows.get(key)
         if row is None:
             row = Row(key=key, family=family, impl=impl, input=inp, threads=threads,
-                      buffer=buffer_bytes(inp))
+                      buffer=buffer_bytes(inp), kernel_family=kfam)
             rows[key] = row
         if isinstance(raw.get("repetitions"), int):
             row.repetitions = max(row.repetitions, raw["repetitions"])
+        if kind:
+            row.kind, row.kind_source = kind, "row"
         if raw.get("error_occurred"):
             row.error = str(raw.get("error_message") or "error (no message)")
             continue
@@ -404,9 +436,6 @@ def load_run(path: str, registry: Optional[Registry] = None) -> Run:
             raise InputError("%s ('%s') has unknown time_unit %r" % (where, name, unit))
         if _finite(raw["real_time"]) is None:
             raise InputError("%s ('%s'): real_time is not a number" % (where, name))
-        kind = raw.get("impl_kind")
-        if kind in KINDS:
-            row.kind, row.kind_source = kind, "row"
         if run_type == "iteration":
             for k, v in _metric_values(raw, TIME_UNIT_NS[unit]).items():
                 row.samples.setdefault(k, []).append(v)
@@ -429,7 +458,7 @@ def load_run(path: str, registry: Optional[Registry] = None) -> Run:
             if k:
                 row.kind, row.kind_source = k, "registry"
             else:
-                row.kind, row.kind_source = guess_kind(row.family, row.impl), "names"
+                row.kind, row.kind_source = legacy_kind(row.family, row.impl), "names"
     missing = [f for f in EXPECTED_CONTEXT if f not in ctx]
     if ctx and missing:
         warnings.append("context lacks " + ", ".join(missing))

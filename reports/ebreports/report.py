@@ -14,8 +14,11 @@ import jinja2
 import markupsafe
 
 from . import analysis as an
+from . import crosscpu
+from . import history as hi
 from . import cost as cost_results
 from .charts import Chart, ChartWriter, Palette
+from .history_charts import event_chart
 from .model import InputError, Run
 
 IDENTITY_FIELDS = [
@@ -184,7 +187,7 @@ def md_table(t: Dict) -> List[str]:
 
 # ------------------------------------------------------------------------------ markdown
 
-def write_markdown(path, runs, summaries, matrix, trend_list, cv_threshold):
+def write_markdown(path, runs, summaries, matrix, trend_list, cv_threshold, sections=()):
     L: List[str] = ["# encapbench report", ""]
     L.append("From %d result file(s); %d machine class(es). Speeds are medians over "
              "repetitions. *× reference*: our best implementation's speed over the reference "
@@ -299,6 +302,8 @@ def write_markdown(path, runs, summaries, matrix, trend_list, cv_threshold):
                                               for v in vals),
                         "n/a" if ch is None else "%+.1f%%" % (100 * ch)))
             L.append("")
+    for lines in sections:  # views computed in their own modules (crosscpu, history)
+        L += lines
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(L).rstrip() + "\n")
 
@@ -452,7 +457,8 @@ def _heat_color(rel: Optional[float]) -> str:
     return "rgb(255,%d,%d)" % (int(255 - 130 * x), int(255 - 130 * x))
 
 
-def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshold, title, cost_section=""):
+def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshold, title,
+               views=None, cost_section=""):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
         autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -488,6 +494,7 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
         cost_section=markupsafe.Markup(cost_section),
         ratio_f=an.fmt_ratio, pct_f=an.fmt_pct,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        views=views or {},
         trend_tables=[dict(t=t, rows=[(fam, impl, vals) for fam, d in t.series.items()
                                       for impl, vals in sorted(d.items())]) for t in trend_list])
     with open(path, "w", encoding="utf-8") as f:
@@ -496,10 +503,26 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
 
 # ------------------------------------------------------------------------------------ main
 
+MAX_EVENT_CHARTS = 6  # per machine class
+
+
+def _has_history(runs: List[Run]) -> bool:
+    """A change-point section needs a machine class with three commits or more."""
+    commits: Dict[str, set] = {}
+    for r in runs:
+        commits.setdefault(r.machine_class, set()).add(r.commit)
+    return any(len(c) >= 3 for c in commits.values())
+
+
 def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
                 cv_threshold: float = an.DEFAULT_CV_THRESHOLD, title: str = "encapbench report",
-                png_dpi: int = 110, html: bool = True, costs=None) -> dict:
-    latest = an.latest_per_machine(runs)
+                png_dpi: int = 110, html: bool = True, repo: Optional[str] = None,
+                p_value: float = 0.001, gate_min_rows: int = 2, costs=None) -> dict:
+    # With a history, "latest" and the trend follow commit order, as the Changes section does.
+    changes = hi.analyze(runs, repo=repo, p_value=p_value, gate_min_rows=gate_min_rows) \
+        if _has_history(runs) else None
+    order = changes.run_order() if changes else None
+    latest = an.latest_per_machine(runs, order)
     machines = [r.machine_class for r in latest]
     if baseline is not None and baseline not in machines:
         raise InputError("--baseline %s: no such machine class among the results (have: %s)" %
@@ -507,7 +530,8 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
     os.makedirs(out_dir, exist_ok=True)
     summaries = [an.summarize_machine(r, cv_threshold) for r in latest]
     matrix = an.machine_matrix(summaries, baseline)
-    trend_list = an.trends(runs)
+    trend_list = an.trends(runs, order)
+    xcpu = crosscpu.cross_cpu(summaries)
 
     kinds: Dict[str, str] = {}
     for r in runs:
@@ -529,21 +553,35 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
         c = cw.trend(t)
         if c:
             chart_map.setdefault("history", []).append(c)
+    for m in (changes.machines if changes and html else []):
+        for e in m.events[:MAX_EVENT_CHARTS]:
+            c = event_chart(cw, m, e)
+            if c:
+                chart_map.setdefault("changes", []).append(c)
+    sections = []
+    if changes:
+        sections.append(["## Changes", ""] + hi.md_section(changes))
+    if xcpu:
+        sections.append(crosscpu.md_section(xcpu))
 
     cost_charts = cost_results.draw(costs or [], cw) if html else []
     write_markdown(os.path.join(out_dir, "report.md"), runs, summaries, matrix, trend_list,
-                   cv_threshold)
+                   cv_threshold, sections)
     if costs:
         with open(os.path.join(out_dir, "report.md"), "a", encoding="utf-8") as f:
             f.write("\n".join(cost_results.markdown(costs)) + "\n")
     if html:
         write_html(os.path.join(out_dir, "report.html"), runs, summaries, matrix, trend_list,
-                   chart_map, cv_threshold, title, cost_results.html_section(costs or [], [
+                   chart_map, cv_threshold, title, views=dict(changes=changes, crosscpu=xcpu),
+                   cost_section=cost_results.html_section(costs or [], [
                        dict(title=c.title, caption=c.caption, uri=_svg_data_uri(c.svg), name=c.name)
                        for c in cost_charts]))
     write_rows_csv(os.path.join(out_dir, "rows.csv"), runs)
     write_summary_csv(os.path.join(out_dir, "summary.csv"), summaries)
     summ = summary_json(runs, summaries, matrix, trend_list, cw.charts)
+    summ["changes"] = hi.to_json(changes) if changes else None
+    summ["cross_cpu"] = crosscpu.to_json(xcpu) if xcpu else None
+    summ["exit_code"] = changes.exit_code if changes else 0
     with open(os.path.join(out_dir, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summ, f, indent=1, default=str)
     return summ

@@ -196,12 +196,29 @@ TEST_F(Harness, RunWritesOneJsonWithEveryContextFieldAndAggregates) {
   EXPECT_EQ(reps, 3);
   for (const char* a : {"mean", "median", "stddev", "cv"}) EXPECT_EQ(aggregates[a], 1) << a;
   EXPECT_NE(r.out.find("wrote " + out.string()), std::string::npos) << r.out;
-  // Every row carries its implementation's kind, from the binary's own registry of rows.
+  // Every row states what it is, from the binary's own registry of rows.
   for (const auto& b : j["benchmarks"]) {
     std::string rn = b["run_name"];
     std::string expected = rn.rfind("selftest/sum/", 0) == 0 ? "reference" : "implementation";
-    EXPECT_EQ(b.value("impl_kind", ""), expected) << b["name"];
+    EXPECT_EQ(b.value("kind", ""), expected) << b["name"];
+    EXPECT_EQ(b.value("operation", ""), rn.substr(0, rn.find('/'))) << b["name"];
+    EXPECT_FALSE(b.value("family", "").empty()) << b["name"];
+    EXPECT_FALSE(b.value("implementation", "").empty()) << b["name"];
+    EXPECT_EQ(rn.find(b.value("operation", "") + "/" + b.value("implementation", "") + "/" + b.value("input", "")), 0u)
+        << b["name"];
   }
+  // The console: one progress line per binary and the summary, not Google Benchmark's table,
+  // which is in RESULT.log next to the result.
+  fs::path log = dir_ / "r.log";
+  ASSERT_TRUE(fs::exists(log));
+  std::ifstream lf(log);
+  std::string log_text((std::istreambuf_iterator<char>(lf)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log_text.find("selftest/sum/256"), std::string::npos);
+  EXPECT_NE(log_text.find("Iterations"), std::string::npos) << "Google Benchmark's console header";
+  EXPECT_EQ(r.err.find("Iterations"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::regex_search(r.err, std::regex("\\[1/1\\] eb-bench-selftest +rows ([0-9]+)/\\1 .*elapsed")))
+      << r.err;
+  EXPECT_NE(r.out.find("console of the benchmark binaries: " + log.string()), std::string::npos) << r.out;
   EXPECT_EQ(ctx["cycles_source"], ctx["pmu"].get<std::string>().rfind("unavailable", 0) == 0 ? "tsc" : "pmu");
 }
 
@@ -222,8 +239,11 @@ TEST_F(Harness, DefaultOutputGoesToResultsByMachineClassAndCommit) {
   Shell r = sh("cd '" + dir_.string() + "' && " + run_cmd("--filter selftest/sum --repetitions 1 --min-time 0.01"), dir_);
   ASSERT_EQ(r.code, 0) << r.err;
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir_ / "results")) files.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(dir_ / "results"))
+    if (e.path().extension() == ".json") files.push_back(e.path());
   ASSERT_EQ(files.size(), 1u);
+  // The binaries' raw console lands next to the result, under the same name.
+  EXPECT_TRUE(fs::exists(fs::path(files[0]).replace_extension(".log"))) << files[0];
   json j = load(files[0]);
   std::string name = files[0].filename().string();
   std::string klass = j["context"]["machine_class"];

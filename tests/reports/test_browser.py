@@ -53,3 +53,33 @@ def test_broken_chart_is_detected(golden_report, tmp_path):
     assert r["images"][0]["error"] is not None or r["images"][0]["w"] == 0
     assert any("boom" in c for c in r["console"])
     assert r["exceptions"]
+
+
+def test_changes_and_cross_cpu_sections_render_in_chromium(tmp_path):
+    """A report over a synthetic archive (a designed regression at the newest commit) plus two
+    other machine classes, one of them measured under emulation: the Changes and Across CPUs
+    sections are on the page, their charts decode, the console stays clean."""
+    from conftest import MA, MB, C1, C2, golden, run_tool, HERE
+    from synth_history import make_history
+    d = str(tmp_path / "archive")
+    make_history(d, golden(MA, C1), 8, steps=[("checksum/", 7, 0.85)], cv=0.005, seed=3)
+    emulated = os.path.join(HERE, "golden", "real", "zen5-host-under-qemu-user.json")
+    out = str(tmp_path / "report")
+    p = run_tool("report", d, golden(MB, C2), emulated, "--out", out, "--repo", "/nonexistent")
+    assert p.returncode == 1, p.stderr  # the regression at the newest commit
+    art = os.environ.get("EB_TEST_ARTIFACTS") or str(tmp_path)
+    os.makedirs(art, exist_ok=True)
+    shot = os.path.join(art, "report-changes-screenshot.png")
+    if os.path.exists(shot):
+        os.remove(shot)
+    r = render(os.path.join(out, "report.html"), screenshot=shot)
+    assert r["console"] == [] and r["exceptions"] == []
+    assert all(u.startswith(("file://", "data:")) for u in r["requests"]), r["requests"]
+    names = {i["name"] for i in r["images"]}
+    assert any("__change_" in n for n in names), names
+    for i in r["images"]:
+        assert i["error"] is None and i["w"] > 200 and i["shown"] > 200, i
+    html = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+    assert 'id="changes"' in html and 'id="crosscpu"' in html
+    assert "regression at the newest commit" in html
+    assert "refused</b>, measured under emulation" in html

@@ -45,3 +45,17 @@ def test_missing_reports_dir_is_a_clear_error(tmp_path):
     p = subprocess.run([EXE, "compare", golden(MA, C1), golden(MA, C2)], capture_output=True,
                        text=True, env=env, timeout=60)
     assert p.returncode == 2 and "EB_REPORTS_DIR" in p.stderr
+
+
+def test_history_through_the_cli(tmp_path):
+    """`encapbench history` reaches the Python side and keeps its exit code (1: regression at
+    the newest commit)."""
+    from synth_history import make_history
+    make_history(str(tmp_path), golden(MA, C1), 6, steps=[("checksum/", 5, 0.8)], cv=0.005)
+    p = eb("history", tmp_path, "--repo", "/nonexistent")
+    assert p.returncode == 1, p.stderr
+    assert "AT THE NEWEST COMMIT" in p.stdout
+    p = eb("history", "--help")
+    assert p.returncode == 0 and "--p-value" in p.stdout
+    p = eb("history", tmp_path / "missing")
+    assert p.returncode == 2 and p.stderr.startswith("encapbench history:")

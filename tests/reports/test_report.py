@@ -170,8 +170,8 @@ def test_machine_warnings(golden_report):
     assert "PMU absent" in wa and "TSC ticks at 2.700 GHz" in wa and "PMU absent" not in wb
     assert machine(summary, MA)["cycles"].startswith("TSC ticks")
     assert machine(summary, MB)["cycles"] == "core cycles (PMU)"
-    assert family(summary, MB, "checksum")["cost_metric"] == "cycles_per_byte"
-    assert family(summary, MA, "checksum")["cost_metric"] == "tsc_per_byte"
+    assert family(summary, MB, "checksum")["cost_metric"] == "core_cycles_per_byte"
+    assert family(summary, MA, "checksum")["cost_metric"] == "tsc_ticks_per_byte"
     # Machine A's file says tsc_ticks_per_byte (as `encapbench run` writes it).
     _, s, _, _ = raw_samples(golden(MA, C2))
     g = inputs(summary, MA, "checksum")["1500"]
