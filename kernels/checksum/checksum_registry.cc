@@ -6,6 +6,7 @@
 
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/csum_internal.h"
+#include "kernels/common/arch.h"
 
 namespace eb {
 
@@ -41,21 +42,18 @@ ChecksumImpl make(const char* name, ImplKind kind, int rank, uint64_t required, 
   return r;
 }
 
+#if EB_ARCH_X86_64
 constexpr uint64_t kAvx512Vnni = kCpuAVX512Core | kCpuAVX512VNNI | kCpuBMI2;
 constexpr uint64_t kAvx512Bw = kCpuAVX512Core | kCpuBMI2;
 constexpr uint64_t kAvx2 = kCpuAVX | kCpuAVX2 | kCpuBMI2;
-// What Highway 1.0.3 checks for each x86 target (hwy/targets.cc), in our feature bits.
-constexpr uint64_t kHwySse4 = kCpuSSSE3 | kCpuSSE42 | kCpuPCLMUL | kCpuAES;
-constexpr uint64_t kHwyAvx2 = kHwySse4 | kCpuAVX | kCpuAVX2 | kCpuBMI2 | kCpuFMA;
-constexpr uint64_t kHwyAvx3 = kHwyAvx2 | kCpuAVX512Core;
-constexpr uint64_t kHwyAvx3Dl = kHwyAvx3 | kCpuAVX512VNNI | kCpuVPCLMULQDQ | kCpuAVX512VBMI | kCpuAVX512VBMI2 |
-                                kCpuVAES | kCpuAVX512BITALG | kCpuAVX512VPOPCNTDQ | kCpuGFNI;
+#endif
 
 std::vector<ChecksumImpl> make_registry() {
   std::vector<ChecksumImpl> v;
   v.push_back(make("reference", ImplKind::reference, 1000, 0,
                    "RFC 1071 big-endian word loop, compiled without auto-vectorisation (the oracle)",
                    sum_reference));
+#if EB_ARCH_X86_64
   v.push_back(make("avx512", ImplKind::implementation, 10, kAvx512Vnni,
                    "AVX-512 VNNI: 0x8000 bias + vpdpwssd into 32-bit lanes, 4x64B unrolled, masked tail; "
                    "scalar below 192 B",
@@ -66,61 +64,42 @@ std::vector<ChecksumImpl> make_registry() {
   // No plain `avx2` record: the hand-written AVX2 sum did not beat Highway's AVX2 target
   // (hwy-avx2) at 1500 or 65536 bytes; it remains as the sum of fused-avx2, whose fused copy
   // Highway has no twin for.
+#endif
+#if EB_ARCH_AARCH64
+  v.push_back(make("neon", ImplKind::implementation, 30, kCpuASIMD,
+                   "NEON UADALP: pairwise widening add of 16-bit words into 32-bit lanes, 4x16B per LD1, "
+                   "folded to 64-bit lanes every 1 MiB; scalar below 64 B",
+                   sum_neon));
+#endif
   v.push_back(make("adc64x2", ImplKind::implementation, 80, 0,
                    "64-bit add-with-carry, two chains (Linux csum_partial design)", sum_adc64x2));
   v.push_back(make("adc64", ImplKind::implementation, 90, 0, "64-bit add-with-carry, one chain", sum_adc64));
 
-  // Highway: the dispatched entry and one record per compiled target.
-  const HwyTargets ht = hwy_targets();
-  struct HwyRow {
-    const char* name;
-    SumFn fn;
-    int64_t bit;
-    uint64_t required;
-    int rank;
-  };
-  const HwyRow rows[] = {
-      {"hwy-avx3_dl", ht.avx3_dl, hwy_bit_avx3_dl(), kHwyAvx3Dl, 61},
-      {"hwy-avx3", ht.avx3, hwy_bit_avx3(), kHwyAvx3, 62},
-      {"hwy-avx2", ht.avx2, hwy_bit_avx2(), kHwyAvx2, 63},
-      {"hwy-sse4", ht.sse4, hwy_bit_sse4(), kHwySse4, 64},
-  };
-  std::vector<ChecksumImpl> hwy_rows;
-  for (const auto& r : rows) {
-    std::string desc = std::string("Highway ") + hwy::TargetName(r.bit) +
-                       " target called directly: 0x8000 bias + ReorderWidenMulAccumulate";
-    ChecksumImpl rec = make(r.name, ImplKind::implementation, r.rank, r.required, desc.c_str(), r.fn);
-    if (!r.fn)
-      rec.info.unavailable_reason = "target not compiled by this Highway build";
-    else if (cpu_has(r.required) && !(ht.supported & r.bit))
-      rec.info.unavailable_reason = "Highway reports the target unsupported on this CPU";
-    hwy_rows.push_back(rec);
-  }
-  // `hwy`: what HWY_DYNAMIC_DISPATCH calls on this CPU, resolved once. If EB_CPU_MASK hides
-  // features Highway cannot know about, take the best per-target row that is still supported.
+  // Highway: the dispatched entry and one record per compiled target (hwy_rows.h).
+  const auto entries = hwy_sum_targets();
   {
-    ChecksumImpl rec = make("hwy", ImplKind::implementation, 50, 0, "", ht.dispatched);
-    const ChecksumImpl* dispatched_row = nullptr;
-    const ChecksumImpl* first_supported = nullptr;
-    for (size_t i = 0; i < hwy_rows.size(); ++i) {
-      if (rows[i].bit == ht.dispatched_bit) dispatched_row = &hwy_rows[i];
-      if (!first_supported && hwy_rows[i].info.supported()) first_supported = &hwy_rows[i];
-    }
-    if (dispatched_row && dispatched_row->info.supported()) {
-      rec.info.required = dispatched_row->info.required;
-      rec.info.description = std::string("Highway dynamic dispatch (chose ") + ht.dispatched_name + "), resolved once";
-    } else if (first_supported) {
-      rec.sum = first_supported->sum;
-      rec.info.required = first_supported->info.required;
-      rec.info.description = "Highway dispatch restricted by EB_CPU_MASK to " + first_supported->info.name;
+    const auto* chosen = hwy_dispatched(entries);
+    ChecksumImpl rec = make("hwy", ImplKind::implementation, 50, 0, "Highway dynamic dispatch, resolved once",
+                            chosen ? chosen->fn : nullptr);
+    if (chosen) {
+      rec.info.required = hwy_target_required(chosen->target);
+      rec.info.description = "Highway dynamic dispatch (chose " + chosen->name + "), resolved once";
     } else {
-      rec.info.unavailable_reason = "no Highway target is usable";
+      rec.info.unavailable_reason = "no compiled Highway target is usable on this CPU";
     }
     v.push_back(rec);
   }
-  for (auto& r : hwy_rows) v.push_back(r);
+  int rank = 61;
+  for (const auto& e : entries) {
+    const std::string desc = "Highway " + e.name + " target called directly: 0x8000 bias + ReorderWidenMulAccumulate";
+    ChecksumImpl rec = make(hwy_row_name(e.target).c_str(), ImplKind::implementation, rank++,
+                            hwy_target_required(e.target), desc.c_str(), e.fn);
+    rec.info.unavailable_reason = hwy_target_unavailable(e.target);
+    v.push_back(rec);
+  }
 
   // Fused copy + sum: the same kernels with a store per load (segmentation's copy).
+#if EB_ARCH_X86_64
   v.push_back(make("fused-avx512", ImplKind::implementation, 110, kAvx512Vnni,
                    "AVX-512 VNNI copy and checksum in one pass (masked tail load and store)", sum_avx512,
                    copy_sum_avx512));
@@ -129,6 +108,11 @@ std::vector<ChecksumImpl> make_registry() {
   v.push_back(make("fused-avx2", ImplKind::implementation, 140, kAvx2,
                    "AVX2 copy and checksum in one pass (0x8000 bias + vpmaddwd/vpaddd, scalar tail)",
                    sum_avx2, copy_sum_avx2));
+#endif
+#if EB_ARCH_AARCH64
+  v.push_back(make("fused-neon", ImplKind::implementation, 130, kCpuASIMD,
+                   "NEON copy and checksum in one pass (LD1/ST1 4x16B + UADALP)", sum_neon, copy_sum_neon));
+#endif
   v.push_back(make("fused-adc64x2", ImplKind::implementation, 180, 0,
                    "scalar copy and 64-bit add-with-carry in one pass", sum_adc64x2, copy_sum_adc64x2));
 

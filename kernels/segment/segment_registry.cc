@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kernels/checksum/checksum.h"
+#include "kernels/common/arch.h"
 #include "kernels/segment/segment_impls.h"
 
 namespace eb {
@@ -71,6 +72,7 @@ std::vector<SegmentImpl> build() {
     r.kernels = kernels_of(best);
     v.push_back(std::move(r));
   }
+#if EB_ARCH_X86_64
   {
     SegmentImpl r = make("zerocopy-avx512", ImplKind::implementation, 40,
                          "zerocopy with the segment family's aligned-load AVX-512 sum: every payload byte loaded "
@@ -82,6 +84,7 @@ std::vector<SegmentImpl> build() {
     r.kernels.checksum_impl = "segment:aligned-avx512";
     v.push_back(std::move(r));
   }
+#endif
   {
     SegmentImpl r = make("dpdk-gso", ImplKind::peer, 500,
                          "DPDK rte_gso_segment (outer IPv4 + GRE + inner IPv4/TCP) + rte_ipv4_cksum / "
