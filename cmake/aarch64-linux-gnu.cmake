@@ -17,11 +17,20 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-# pkg-config: only arm64 and architecture-independent .pc files. EB_CROSS_EXTRA_PKGCONFIG (a
-# folder of .pc files, e.g. from unpacked arm64 .debs) is searched first.
+# pkg-config: only arm64 and architecture-independent .pc files. EB_CROSS_EXTRA_ROOT (a tree of
+# unpacked arm64 .debs, with usr/lib/aarch64-linux-gnu inside; scripts/setup_cross.sh makes one
+# for ISA-L) is a third root and its .pc files are searched first.
+# Give it as -DEB_CROSS_EXTRA_ROOT=DIR (kept in the cache, so re-configuring keeps it) or in the
+# environment.
 set(_eb_pc /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
-if(DEFINED ENV{EB_CROSS_EXTRA_PKGCONFIG})
-  set(_eb_pc "$ENV{EB_CROSS_EXTRA_PKGCONFIG}:${_eb_pc}")
+if(NOT EB_CROSS_EXTRA_ROOT AND DEFINED ENV{EB_CROSS_EXTRA_ROOT})
+  set(EB_CROSS_EXTRA_ROOT "$ENV{EB_CROSS_EXTRA_ROOT}")
+endif()
+if(EB_CROSS_EXTRA_ROOT)
+  set(EB_CROSS_EXTRA_ROOT "${EB_CROSS_EXTRA_ROOT}" CACHE PATH "Tree of unpacked arm64 packages")
+  list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES EB_CROSS_EXTRA_ROOT)
+  list(APPEND CMAKE_FIND_ROOT_PATH ${EB_CROSS_EXTRA_ROOT})
+  set(_eb_pc "${EB_CROSS_EXTRA_ROOT}/usr/lib/aarch64-linux-gnu/pkgconfig:${_eb_pc}")
 endif()
 set(ENV{PKG_CONFIG_LIBDIR} "${_eb_pc}")
 set(ENV{PKG_CONFIG_PATH} "")

@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup_cross.sh
 root=${EB_CROSS_ROOT:-$HOME/.cache/encapbench/arm64}
 build=${EB_CROSS_BUILD_DIR:-build-aarch64}
-EB_CROSS_EXTRA_PKGCONFIG=$root/usr/lib/aarch64-linux-gnu/pkgconfig \
-  cmake -S . -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+cmake -S . -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DEB_CROSS_EXTRA_ROOT="$root" \
         -DCMAKE_BUILD_TYPE=Release -DEB_WERROR=${EB_WERROR:-ON} -DEB_WITH_DPDK=OFF
 cmake --build "$build" -j "$(nproc)"

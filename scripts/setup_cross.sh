@@ -37,4 +37,4 @@ if [ ! -f "$pc/libisal.pc" ]; then
   rm -rf "$tmp"
   sed -i "s|^prefix=.*|prefix=$root/usr|" "$pc/libisal.pc"
 fi
-echo "setup_cross: ready (extra arm64 pkg-config folder: $pc)"
+echo "setup_cross: ready (unpacked arm64 packages in $root)"

@@ -163,9 +163,13 @@ std::vector<HwyToeplitzTarget> hwy_toeplitz_targets() {
   const auto ptrs = hwy_entries(HWY_DISPATCH_TABLE(HashPtrsHwy));
   const auto width = hwy_entries(HWY_DISPATCH_TABLE(BatchWidthHwy));
   std::vector<HwyToeplitzTarget> out;
-  for (size_t i = 0; i < one.size(); ++i)
+  for (size_t i = 0; i < one.size(); ++i) {
+    // The width is asked of the target itself (SVE's is the run-time vector length), so only of
+    // targets this CPU runs: the others would raise SIGILL, and their rows say they cannot run.
+    const bool runs = (hwy_supported_targets() & one[i].target) != 0;
     out.push_back({one[i].target, one[i].name, one[i].fn, batch[i].fn, ptrs[i].fn,
-                   static_cast<unsigned>(width[i].fn())});
+                   runs ? static_cast<unsigned>(width[i].fn()) : 1u});
+  }
   return out;
 }
 
