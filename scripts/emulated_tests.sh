@@ -34,7 +34,7 @@ for t in "$bin"/eb-test-*; do
   echo "$out" >> "$log"
   p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
   s=$(echo "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)
-  f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  f=$(echo "$out" | grep -c '^\[  FAILED  \] [A-Za-z]')
   pass=$((pass + ${p:-0})); skip=$((skip + ${s:-0})); fail=$((fail + ${f:-0}))
   if [ $rc -ne 0 ]; then
     status=1

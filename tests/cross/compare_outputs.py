@@ -15,10 +15,11 @@ import os
 import subprocess
 import sys
 
-a_cmd, b_cmd, work = sys.argv[1], sys.argv[2], sys.argv[3]
+a_cmd, b_cmd, work = (os.path.abspath(x) for x in sys.argv[1:4])
 os.makedirs(work, exist_ok=True)
 failures = []
 checked = 0
+exits = {}
 
 # Keys whose values legitimately differ between builds/CPUs: which kernel ran, timings.
 VOLATILE = {"impl", "implementation", "checksum_impl", "toeplitz_impl", "segment_impl", "elapsed_ns",
@@ -56,6 +57,9 @@ def compare(name, args, files=()):
         sargs = [x.replace("@", side + ".") for x in args]
         res[side] = run(prog, sargs, side)
     pa, pb = res["a"], res["b"]
+    exits[pa.returncode] = exits.get(pa.returncode, 0) + 1
+    if not pa.stdout and not files:
+        failures.append(f"{name}: no output to compare (exit {pa.returncode}: {pa.stderr.decode()[-200:]})")
     if pa.returncode != pb.returncode:
         failures.append(f"{name}: exit {pa.returncode} vs {pb.returncode}: {pb.stderr.decode()[-300:]}")
         return
@@ -93,7 +97,8 @@ for preset in presets:
             [f"seg-{preset}.pcap"])
     compare(f"offload {preset}", ["offload", "--in", src, "--json"] + ls)
 
-print(f"compare_outputs: {checked} command pairs compared, {len(failures)} differences")
+print(f"compare_outputs: {checked} command pairs compared (exit codes {dict(sorted(exits.items()))}), "
+      f"{len(failures)} differences")
 for f in failures:
     print("  DIFF", f)
 sys.exit(1 if failures else 0)
