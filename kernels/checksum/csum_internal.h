@@ -11,8 +11,9 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/cpu_features.h"
 #include "kernels/common/hwy_rows.h"
+#include "kernels/common/ones_complement.h"
 
 namespace eb::csum {
 
@@ -66,7 +67,7 @@ inline uint64_t native_sum_scalar(const uint8_t* p, size_t n, uint64_t s = 0) {
 // Native 64-bit sum -> partial sum in the ones_complement.h convention, plus `initial`.
 inline uint32_t to_partial(uint64_t native, uint32_t initial) {
   uint16_t f = fold16(native);
-  return csum_add(initial, static_cast<uint16_t>((f << 8) | (f >> 8)));
+  return csum_add(initial, bswap16(f));
 }
 
 // ---- Kernel entry points (one per registry record) ----------------------------------------
@@ -78,6 +79,9 @@ uint32_t sum_avx2(const uint8_t* p, size_t n, uint32_t initial);
 uint32_t copy_sum_avx2(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_avx512(const uint8_t* p, size_t n, uint32_t initial);       // AVX-512 VNNI (vpdpwssd)
 uint32_t copy_sum_avx512(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
+// 64-byte-aligned loads only, masked at both ends (csum_avx512_aligned.h).
+uint32_t sum_avx512_aligned(const uint8_t* p, size_t n, uint32_t initial);
+constexpr uint64_t kCsumAlignedAvx512Cpu = kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VL | kCpuAVX512VNNI | kCpuBMI2;
 uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial);     // AVX-512BW (vpmaddwd)
 uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_neon(const uint8_t* p, size_t n, uint32_t initial);       // aarch64 only (csum_neon.cc)
@@ -87,6 +91,7 @@ uint32_t sum_isal_crc32c(const uint8_t* p, size_t n, uint32_t initial);
 
 // Highway (csum_hwy.cc): one entry per compiled target, best first.
 using SumFn = uint32_t (*)(const uint8_t*, size_t, uint32_t);
+using CopySumFn = uint32_t (*)(uint8_t*, const uint8_t*, size_t, uint32_t);
 std::vector<HwyEntryOf<SumFn>> hwy_sum_targets();
 
 }  // namespace eb::csum

@@ -1,4 +1,4 @@
-// The Toeplitz registry: one record per implementation, best first within each kind.
+// The Toeplitz registry: one record per implementation, ordered at construction (RecordList).
 #include <hwy/targets.h>
 
 #include <cctype>
@@ -30,113 +30,88 @@ constexpr uint64_t kGfniBatchFeatures = kGfniFeatures | kCpuAVX512VBMI2;
 #endif
 constexpr uint64_t kDpdkGfniFeatures = kCpuGFNI | kCpuAVX512Core | kCpuAVX512VBMI;
 
-ImplInfo info(const char* name, ImplKind kind, uint64_t req, const char* desc, std::string why = {}) {
-  ImplInfo i;
-  i.family = "rss";
-  i.name = name;
-  i.kind = kind;
-  i.required = req;
-  i.description = desc;
-  i.unavailable_reason = std::move(why);
-  return i;
-}
-
-ToeplitzImpl hwy_record(const std::string& name, const HwyToeplitzTarget& e, int rank, const std::string& desc) {
-  ToeplitzImpl r;
-  r.info = info(name.c_str(), ImplKind::implementation, hwy_target_required(e.target), desc.c_str(),
-                hwy_target_unavailable(e.target));
-  r.preferred_rank = rank;
-  r.batch_width = e.batch_width;
-  r.prepare = &clmul_prepare;
-  r.hash = e.hash;
-  r.hash_batch = e.batch;
-  r.hash_ptrs = e.ptrs;
-  return r;
-}
-
 std::vector<ToeplitzImpl> build() {
-  std::vector<ToeplitzImpl> v;
-  auto add = [&](ImplInfo i, int rank, unsigned width, ToeplitzPrepareFn prep, ToeplitzHashFn h, ToeplitzBatchFn b,
-                 ToeplitzPtrsFn p) {
-    ToeplitzImpl r;
-    r.info = std::move(i);
-    r.preferred_rank = rank;
+  RecordList<ToeplitzImpl> list("rss");
+  constexpr auto impl = ImplKind::implementation;
+  // One record: its ISA-independent fields, then its entry points.
+  auto add = [&](const char* name, ImplKind kind, int rank, uint64_t required, const char* desc, unsigned width,
+                 ToeplitzPrepareFn prep, ToeplitzHashFn h, ToeplitzBatchFn b, ToeplitzPtrsFn p,
+                 std::string why = {}) -> ToeplitzImpl& {
+    ToeplitzImpl& r = list.add(name, kind, rank, required, desc, std::move(why));
     r.batch_width = width;
     r.prepare = prep;
     r.hash = h;
     r.hash_batch = b;
     r.hash_ptrs = p;
-    v.push_back(std::move(r));
+    return r;
   };
-  add(info("reference", ImplKind::reference, 0, "bit-serial Toeplitz: a 32-bit key window slid one bit per input bit"),
-      1000, 1, &reference_prepare, &reference_hash, &batch_by_single<reference_hash>, &ptrs_by_single<reference_hash>);
+  // A Highway record (hwy_rows.h): one compiled target's entry points.
+  auto add_hwy = [&](const std::string& name, const HwyToeplitzTarget& e, int rank, const std::string& desc) {
+    add(name.c_str(), impl, rank, hwy_target_required(e.target), desc.c_str(), e.batch_width, &clmul_prepare, e.hash,
+        e.batch, e.ptrs, hwy_target_unavailable(e.target));
+  };
+  add("reference", ImplKind::reference, 0, 0, "bit-serial Toeplitz: a 32-bit key window slid one bit per input bit", 1,
+      &reference_prepare, &reference_hash, &batch_by_single<reference_hash>, &ptrs_by_single<reference_hash>);
 #if EB_ARCH_X86_64
-  add(info("gfni-x16", ImplKind::implementation, kGfniBatchFeatures,
-           "GF2P8AFFINEQB on 512-bit vectors, 16 tuples per step (transposed, funnel-shifted windows)"),
-      0, 16, &gfni_prepare, &gfni_hash, &gfni_x16_batch, &gfni_x16_ptrs);
-  add(info("gfni-x8", ImplKind::implementation, kGfniBatchFeatures,
-           "GF2P8AFFINEQB on 256-bit vectors, 8 tuples per step"),
-      1, 8, &gfni_prepare, &gfni_hash, &gfni_x8_batch, &gfni_x8_ptrs);
-  add(info("gfni", ImplKind::implementation, kGfniFeatures,
-           "GF2P8AFFINEQB, one tuple: VPERMB windows, 8 matrices per 512-bit step, XOR-reduced"),
-      2, 1, &gfni_prepare, &gfni_hash, &batch_by_single<gfni_hash>, &ptrs_by_single<gfni_hash>);
+  add("gfni-x16", impl, 0, kGfniBatchFeatures,
+      "GF2P8AFFINEQB on 512-bit vectors, 16 tuples per step (transposed, funnel-shifted windows)", 16, &gfni_prepare,
+      &gfni_hash, &gfni_x16_batch, &gfni_x16_ptrs);
+  add("gfni-x8", impl, 1, kGfniBatchFeatures, "GF2P8AFFINEQB on 256-bit vectors, 8 tuples per step", 8,
+      &gfni_prepare, &gfni_hash, &gfni_x8_batch, &gfni_x8_ptrs);
+  add("gfni", impl, 2, kGfniFeatures,
+      "GF2P8AFFINEQB, one tuple: VPERMB windows, 8 matrices per 512-bit step, XOR-reduced", 1, &gfni_prepare,
+      &gfni_hash, &batch_by_single<gfni_hash>, &ptrs_by_single<gfni_hash>);
 #endif
-  // Highway: the dispatched entry (rank 3) and one record per compiled target (hwy_rows.h).
+  // Highway: the dispatched entry (rank 3) and one record per compiled target.
   const auto hwy = hwy_toeplitz_targets();
   const HwyToeplitzTarget* chosen = nullptr;
   for (const auto& e : hwy)
     if (!chosen && (hwy_supported_targets() & e.target)) chosen = &e;
-  if (chosen) {
-    v.push_back(hwy_record("hwy", *chosen, 3,
-                           "Highway carry-less multiply, tuples across u64 lanes (dynamic dispatch chose " +
-                               chosen->name + ", resolved once)"));
-  } else {
-    ToeplitzImpl r;
-    r.info = info("hwy", ImplKind::implementation, 0, "Highway carry-less multiply (dynamic dispatch)",
-                  "no compiled Highway target is usable on this CPU");
-    r.preferred_rank = 3;
-    v.push_back(r);
-  }
+  if (chosen)
+    add_hwy("hwy", *chosen, 3,
+            "Highway carry-less multiply, tuples across u64 lanes (dynamic dispatch chose " + chosen->name +
+                ", resolved once)");
+  else
+    add("hwy", impl, 3, 0, "Highway carry-less multiply (dynamic dispatch)", 1, &clmul_prepare, nullptr, nullptr,
+        nullptr, "no compiled Highway target is usable on this CPU");
   int rank = 4;
   for (const auto& e : hwy) {
-    if (rank == 5) ++rank;  // 5 is clmul's
-    v.push_back(hwy_record(hwy_row_name(e.target), e, rank++, "Highway CLMul on " + e.name + " called directly"));
+    if (rank == 5) ++rank;  // 5 is clmul's / pmull's
+    add_hwy(hwy_row_name(e.target), e, rank++, "Highway CLMul on " + e.name + " called directly");
   }
 #if EB_ARCH_X86_64
-  add(info("clmul", ImplKind::implementation, kCpuSSSE3 | kCpuPCLMUL,
-           "PCLMULQDQ: one 64x64 carry-less product per 4 input bytes against the reflected key"),
-      5, 1, &clmul_prepare, &clmul_hash, &batch_by_single<clmul_hash>, &ptrs_by_single<clmul_hash>);
+  add("clmul", impl, 5, kCpuSSSE3 | kCpuPCLMUL,
+      "PCLMULQDQ: one 64x64 carry-less product per 4 input bytes against the reflected key", 1, &clmul_prepare,
+      &clmul_hash, &batch_by_single<clmul_hash>, &ptrs_by_single<clmul_hash>);
 #endif
 #if EB_ARCH_AARCH64
-  add(info("pmull-x4", ImplKind::implementation, kCpuPMULL,
-           "PMULL: four tuples per step, one 64x64 carry-less product per 4 input bytes each, RBIT"),
-      1, 4, &clmul_prepare, &pmull_hash, &pmull_x4_batch, &pmull_x4_ptrs);
-  add(info("pmull", ImplKind::implementation, kCpuPMULL,
-           "PMULL: one 64x64 carry-less product per 4 input bytes against the reflected key, RBIT"),
-      5, 1, &clmul_prepare, &pmull_hash, &batch_by_single<pmull_hash>, &ptrs_by_single<pmull_hash>);
+  add("pmull-x4", impl, 1, kCpuPMULL,
+      "PMULL: four tuples per step, one 64x64 carry-less product per 4 input bytes each, RBIT", 4, &clmul_prepare,
+      &pmull_hash, &pmull_x4_batch, &pmull_x4_ptrs);
+  add("pmull", impl, 5, kCpuPMULL, "PMULL: one 64x64 carry-less product per 4 input bytes against the reflected key, RBIT",
+      1, &clmul_prepare, &pmull_hash, &batch_by_single<pmull_hash>, &ptrs_by_single<pmull_hash>);
 #endif
-  add(info("lut", ImplKind::implementation, 0, "per-byte-position lookup tables (52 x 256 x 32 bit) built from the key"),
-      20, 1, &lut_prepare, &lut_hash, &batch_by_single<lut_hash>, &ptrs_by_single<lut_hash>);
+  add("lut", impl, 20, 0, "per-byte-position lookup tables (52 x 256 x 32 bit) built from the key", 1, &lut_prepare,
+      &lut_hash, &batch_by_single<lut_hash>, &ptrs_by_single<lut_hash>);
 
-  const std::string no_dpdk = dpdk_built_in() ? "" : "DPDK not built in (libdpdk not found at configure time)";
+  const std::string no_dpdk = dpdk_unavailable_reason(dpdk_built_in());
   std::string no_gfni = no_dpdk;
 #if !EB_ARCH_X86_64
   no_gfni = "x86 only: DPDK's GFNI path needs GFNI + AVX-512";
 #endif
   if (no_gfni.empty() && !dpdk_gfni_compiled()) no_gfni = "DPDK's GFNI inlines were not compiled (stub build)";
-  add(info("dpdk-softrss", ImplKind::peer, 0, "DPDK rte_softrss (bit-serial over host-order words; input converted)",
-           no_dpdk),
-      100, 1, &dpdk_prepare, &dpdk_softrss_hash, &batch_by_single<dpdk_softrss_hash>,
-      &ptrs_by_single<dpdk_softrss_hash>);
-  add(info("dpdk-softrss-be", ImplKind::peer, 0, "DPDK rte_softrss_be with a rte_convert_rss_key key", no_dpdk), 101,
-      1, &dpdk_prepare, &dpdk_softrss_be_hash, &batch_by_single<dpdk_softrss_be_hash>,
-      &ptrs_by_single<dpdk_softrss_be_hash>);
-  add(info("dpdk-gfni", ImplKind::peer, kDpdkGfniFeatures, "DPDK rte_thash_gfni, one tuple", no_gfni), 102, 1,
-      &dpdk_prepare, &dpdk_gfni_hash, &batch_by_single<dpdk_gfni_hash>, &ptrs_by_single<dpdk_gfni_hash>);
-  add(info("dpdk-gfni-bulk", ImplKind::peer, kDpdkGfniFeatures,
-           "DPDK rte_thash_gfni_bulk, two tuples per pass over pointer arrays", no_gfni),
-      103, 2, &dpdk_prepare, &dpdk_gfni_hash, &dpdk_gfni_bulk_batch, &dpdk_gfni_bulk_ptrs);
-  return v;
+  add("dpdk-softrss", ImplKind::peer, 100, 0, "DPDK rte_softrss (bit-serial over host-order words; input converted)",
+      1, &dpdk_prepare, &dpdk_softrss_hash, &batch_by_single<dpdk_softrss_hash>, &ptrs_by_single<dpdk_softrss_hash>,
+      no_dpdk);
+  add("dpdk-softrss-be", ImplKind::peer, 101, 0, "DPDK rte_softrss_be with a rte_convert_rss_key key", 1,
+      &dpdk_prepare, &dpdk_softrss_be_hash, &batch_by_single<dpdk_softrss_be_hash>,
+      &ptrs_by_single<dpdk_softrss_be_hash>, no_dpdk);
+  add("dpdk-gfni", ImplKind::peer, 102, kDpdkGfniFeatures, "DPDK rte_thash_gfni, one tuple", 1, &dpdk_prepare,
+      &dpdk_gfni_hash, &batch_by_single<dpdk_gfni_hash>, &ptrs_by_single<dpdk_gfni_hash>, no_gfni);
+  add("dpdk-gfni-bulk", ImplKind::peer, 103, kDpdkGfniFeatures,
+      "DPDK rte_thash_gfni_bulk, two tuples per pass over pointer arrays", 2, &dpdk_prepare, &dpdk_gfni_hash,
+      &dpdk_gfni_bulk_batch, &dpdk_gfni_bulk_ptrs, no_gfni);
+  return std::move(list).ordered();
 }
 
 }  // namespace

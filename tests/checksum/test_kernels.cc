@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "kernels/checksum/checksum.h"
-#include "kernels/checksum/ones_complement.h"
 #include "kernels/common/arch.h"
 #include "kernels/common/hwy_rows.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/limit/limit.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {
