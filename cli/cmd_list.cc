@@ -45,9 +45,14 @@ void add_list(CLI::App& app, int* exit_code) {
       }
       std::cout << arr.dump(2) << "\n";
     } else {
-      std::printf("CPU: %s (%s family %u model %u stepping %u)%s\n", cpu.brand.c_str(), cpu.vendor.c_str(),
-                  cpu.family, cpu.model, cpu.stepping,
-                  cpu.hypervisor_vendor.empty() ? "" : (" under hypervisor " + cpu.hypervisor_vendor).c_str());
+      if (cpu.arch == "x86_64")
+        std::printf("CPU: %s (%s family %u model %u stepping %u)%s\n", cpu.brand.c_str(), cpu.vendor.c_str(),
+                    cpu.family, cpu.model, cpu.stepping,
+                    cpu.hypervisor_vendor.empty() ? "" : (" under hypervisor " + cpu.hypervisor_vendor).c_str());
+      else
+        std::printf("CPU: %s %s (MIDR 0x%08llx from %s)%s\n", cpu.arch.c_str(), cpu.brand.c_str(),
+                    static_cast<unsigned long long>(cpu.midr), cpu.midr_source.empty() ? "none" : cpu.midr_source.c_str(),
+                    cpu.sve_vector_bytes ? (", SVE " + std::to_string(cpu.sve_vector_bytes * 8) + "-bit").c_str() : "");
       std::printf("%-9s %-22s %-14s %-4s %-38s %s\n", "FAMILY", "NAME", "KIND", "RUNS", "REQUIRES", "DESCRIPTION");
       for (const ImplInfo* i : impls) {
         if (!opts->family.empty() && i->family != opts->family) continue;

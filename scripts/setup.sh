@@ -17,6 +17,11 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
+# The aarch64 cross build's packages (arm64 multiarch, cross compiler, qemu-user-static), which the
+# CI's CPU matrix needs; EB_SKIP_CROSS=1 leaves them out.
+if [ "${EB_SKIP_CROSS:-0}" != 1 ]; then
+  bash scripts/setup_cross.sh
+fi
 build=${EB_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEB_WERROR=${EB_WERROR:-ON} ${EB_CMAKE_ARGS:-}
 cmake --build "$build" -j "$(nproc)"

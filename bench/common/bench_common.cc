@@ -1,10 +1,8 @@
 #include "bench/common/bench_common.h"
 
-#include <cpuid.h>
 #include <time.h>
 #include <unistd.h>
 #include <valgrind/callgrind.h>
-#include <x86intrin.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +14,7 @@
 #include <utility>
 
 #include "bench/common/pmu.h"
+#include "bench/common/timer_arch.h"
 
 namespace eb::bench {
 
@@ -207,7 +206,7 @@ int64_t fixed_iterations() {
 
 // ---- Time ----------------------------------------------------------------------------------
 
-uint64_t rdtsc() { return __rdtsc(); }
+uint64_t rdtsc() { return timer_ticks(); }
 
 namespace {
 
@@ -217,15 +216,15 @@ double now_raw_ns() {
   return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
 }
 
-// TSC against CLOCK_MONOTONIC_RAW over ~60 ms, bracketing each clock read with TSC reads and
+// The timer (timer_arch.h) against CLOCK_MONOTONIC_RAW over ~60 ms, bracketing each clock read with TSC reads and
 // keeping the tightest bracket at both ends.
 double calibrate() {
   auto sample = [](uint64_t* tsc, double* ns) {
     uint64_t best = ~0ull;
     for (int i = 0; i < 16; ++i) {
-      uint64_t a = __rdtsc();
+      uint64_t a = timer_ticks();
       double t = now_raw_ns();
-      uint64_t b = __rdtsc();
+      uint64_t b = timer_ticks();
       if (b - a < best) {
         best = b - a;
         *tsc = a + (b - a) / 2;
@@ -251,29 +250,7 @@ const TscInfo& tsc_info() {
   static const TscInfo info = [] {
     TscInfo t;
     t.calibrated = calibrate();
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    unsigned max_leaf = __get_cpuid_max(0, nullptr);
-    if (max_leaf >= 0x15) {
-      __cpuid_count(0x15, 0, a, b, c, d);
-      // EAX/EBX = TSC / crystal ratio, ECX = crystal Hz (0 when not enumerated).
-      if (a != 0 && b != 0 && c != 0) {
-        t.hz = static_cast<double>(c) * b / a;
-        t.source = "cpuid-0x15";
-      }
-    }
-    if (t.hz == 0) {
-      __cpuid(1, a, b, c, d);
-      if (c & (1u << 31)) {  // hypervisor: VMware/KVM timing leaf, EAX = TSC kHz
-        __cpuid(0x40000000, a, b, c, d);
-        if (a >= 0x40000010) {
-          __cpuid(0x40000010, a, b, c, d);
-          if (a != 0) {
-            t.hz = static_cast<double>(a) * 1e3;
-            t.source = "hypervisor-cpuid-0x40000010";
-          }
-        }
-      }
-    }
+    timer_enumerated_hz(&t.hz, &t.source);
     if (t.hz != 0 && std::fabs(t.hz - t.calibrated) > 0.02 * t.calibrated) {
       // The enumerated frequency disagrees with the clock (a VM scaling the TSC, or a wrong
       // leaf): trust the measurement and say so.

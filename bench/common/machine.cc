@@ -1,6 +1,5 @@
 #include "bench/common/machine.h"
 
-#include <cpuid.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -19,7 +18,10 @@
 
 #include "bench/common/bench_common.h"
 #include "eb_git_commit.h"
+#include "bench/common/machine_arch.h"
 #include "bench/common/pmu.h"
+#include "bench/common/timer_arch.h"
+#include "kernels/common/arch.h"
 #include "kernels/common/cpu_features.h"
 
 #ifndef EB_VERSION
@@ -46,76 +48,6 @@
 
 namespace eb::bench {
 namespace {
-
-struct UarchRow {
-  const char* vendor;
-  uint32_t family, model_lo, model_hi, stepping_lo, stepping_hi;
-  const char* name;
-  const char* slug;
-  uint32_t l2_kib;  // per core, as shipped; 0 = hybrid or not recorded
-};
-
-// Family/model ranges from the vendors' programming references and the Linux kernel's
-// intel-family.h / AMD's family-model tables. Ordered: the first match wins.
-constexpr UarchRow kUarch[] = {
-    // Intel server
-    {"GenuineIntel", 6, 0x55, 0x55, 0, 4, "Skylake-SP", "skylakesp", 1024},
-    {"GenuineIntel", 6, 0x55, 0x55, 5, 7, "Cascade Lake", "cascadelake", 1024},
-    {"GenuineIntel", 6, 0x55, 0x55, 10, 11, "Cooper Lake", "cooperlake", 1024},
-    {"GenuineIntel", 6, 0x6A, 0x6A, 0, 15, "Ice Lake-SP", "icelakesp", 1280},
-    {"GenuineIntel", 6, 0x6C, 0x6C, 0, 15, "Ice Lake-D", "icelaked", 1280},
-    {"GenuineIntel", 6, 0x8F, 0x8F, 0, 15, "Sapphire Rapids", "sapphirerapids", 2048},
-    {"GenuineIntel", 6, 0xCF, 0xCF, 0, 15, "Emerald Rapids", "emeraldrapids", 2048},
-    {"GenuineIntel", 6, 0xAD, 0xAE, 0, 15, "Granite Rapids", "graniterapids", 2048},
-    {"GenuineIntel", 6, 0xAF, 0xAF, 0, 15, "Sierra Forest", "sierraforest", 0},
-    {"GenuineIntel", 6, 0x3F, 0x3F, 0, 15, "Haswell-EP", "haswellep", 256},
-    {"GenuineIntel", 6, 0x4F, 0x4F, 0, 15, "Broadwell-EP", "broadwellep", 256},
-    {"GenuineIntel", 6, 0x56, 0x56, 0, 15, "Broadwell-DE", "broadwellde", 256},
-    // Intel client
-    {"GenuineIntel", 6, 0x3C, 0x3C, 0, 15, "Haswell", "haswell", 256},
-    {"GenuineIntel", 6, 0x45, 0x46, 0, 15, "Haswell", "haswell", 256},
-    {"GenuineIntel", 6, 0x3D, 0x3D, 0, 15, "Broadwell", "broadwell", 256},
-    {"GenuineIntel", 6, 0x47, 0x47, 0, 15, "Broadwell", "broadwell", 256},
-    {"GenuineIntel", 6, 0x4E, 0x4E, 0, 15, "Skylake", "skylake", 256},
-    {"GenuineIntel", 6, 0x5E, 0x5E, 0, 15, "Skylake", "skylake", 256},
-    {"GenuineIntel", 6, 0x8E, 0x8E, 0, 15, "Kaby Lake/Coffee Lake/Whiskey Lake", "kabylake", 256},
-    {"GenuineIntel", 6, 0x9E, 0x9E, 0, 15, "Kaby Lake/Coffee Lake", "kabylake", 256},
-    {"GenuineIntel", 6, 0xA5, 0xA6, 0, 15, "Comet Lake", "cometlake", 256},
-    {"GenuineIntel", 6, 0x66, 0x66, 0, 15, "Cannon Lake", "cannonlake", 256},
-    {"GenuineIntel", 6, 0x7D, 0x7E, 0, 15, "Ice Lake (client)", "icelake", 512},
-    {"GenuineIntel", 6, 0x8C, 0x8D, 0, 15, "Tiger Lake", "tigerlake", 1280},
-    {"GenuineIntel", 6, 0xA7, 0xA7, 0, 15, "Rocket Lake", "rocketlake", 512},
-    {"GenuineIntel", 6, 0x97, 0x97, 0, 15, "Alder Lake", "alderlake", 0},
-    {"GenuineIntel", 6, 0x9A, 0x9A, 0, 15, "Alder Lake", "alderlake", 0},
-    {"GenuineIntel", 6, 0xBE, 0xBE, 0, 15, "Alder Lake-N", "alderlaken", 2048},
-    {"GenuineIntel", 6, 0xB7, 0xB7, 0, 15, "Raptor Lake", "raptorlake", 0},
-    {"GenuineIntel", 6, 0xBA, 0xBA, 0, 15, "Raptor Lake", "raptorlake", 0},
-    {"GenuineIntel", 6, 0xBF, 0xBF, 0, 15, "Raptor Lake", "raptorlake", 0},
-    {"GenuineIntel", 6, 0xAA, 0xAA, 0, 15, "Meteor Lake", "meteorlake", 0},
-    {"GenuineIntel", 6, 0xAC, 0xAC, 0, 15, "Meteor Lake", "meteorlake", 0},
-    {"GenuineIntel", 6, 0xC5, 0xC6, 0, 15, "Arrow Lake", "arrowlake", 0},
-    {"GenuineIntel", 6, 0xBD, 0xBD, 0, 15, "Lunar Lake", "lunarlake", 0},
-    // AMD family 17h
-    {"AuthenticAMD", 0x17, 0x00, 0x07, 0, 15, "Zen", "zen1", 512},
-    {"AuthenticAMD", 0x17, 0x08, 0x0F, 0, 15, "Zen+", "zenplus", 512},
-    {"AuthenticAMD", 0x17, 0x10, 0x17, 0, 15, "Zen", "zen1", 512},
-    {"AuthenticAMD", 0x17, 0x18, 0x1F, 0, 15, "Zen+", "zenplus", 512},
-    {"AuthenticAMD", 0x17, 0x20, 0x2F, 0, 15, "Zen", "zen1", 512},
-    {"AuthenticAMD", 0x17, 0x30, 0x4F, 0, 15, "Zen 2", "zen2", 512},
-    {"AuthenticAMD", 0x17, 0x60, 0x7F, 0, 15, "Zen 2", "zen2", 512},
-    {"AuthenticAMD", 0x17, 0x90, 0xAF, 0, 15, "Zen 2", "zen2", 512},
-    {"HygonGenuine", 0x18, 0x00, 0xFF, 0, 15, "Zen (Hygon Dhyana)", "zen1", 512},
-    // AMD family 19h
-    {"AuthenticAMD", 0x19, 0x00, 0x0F, 0, 15, "Zen 3", "zen3", 512},
-    {"AuthenticAMD", 0x19, 0x10, 0x1F, 0, 15, "Zen 4", "zen4", 1024},
-    {"AuthenticAMD", 0x19, 0x20, 0x5F, 0, 15, "Zen 3", "zen3", 512},
-    {"AuthenticAMD", 0x19, 0x60, 0x7F, 0, 15, "Zen 4", "zen4", 1024},
-    {"AuthenticAMD", 0x19, 0xA0, 0xAF, 0, 15, "Zen 4c", "zen4c", 1024},
-    // AMD family 1Ah
-    {"AuthenticAMD", 0x1A, 0x00, 0x2F, 0, 15, "Zen 5", "zen5", 1024},
-    {"AuthenticAMD", 0x1A, 0x40, 0x4F, 0, 15, "Zen 5", "zen5", 1024},
-    {"AuthenticAMD", 0x1A, 0x60, 0x7F, 0, 15, "Zen 5", "zen5", 1024},
-};
 
 std::string read_first_line(const std::string& path) {
   std::ifstream f(path);
@@ -157,6 +89,43 @@ const CacheLevel* find_cache(const std::vector<CacheLevel>& caches, int level, c
   return nullptr;
 }
 
+struct Emulation {
+  bool emulated = false;
+  std::string emulator;  // "" when not emulated
+};
+
+// Whether this process runs under an instruction-set emulator. EB_EMULATED (set by the CI script
+// or `encapbench run --emulated`) wins: "0"/"false" = native, "1"/"true" = emulated by an unnamed
+// emulator, anything else = emulated, and the value names the emulator ("qemu-aarch64 -cpu max").
+// Otherwise qemu-user is recognised by the host's /proc/cpuinfo, which it passes through: an
+// x86 "vendor_id" seen by an aarch64 process, or a vendor different from the one CPUID reports.
+Emulation detect_emulation(const CpuInfo& cpu) {
+  Emulation e;
+  if (const char* v = std::getenv("EB_EMULATED"); v && *v) {
+    const std::string s = v;
+    if (s == "0" || s == "false" || s == "no") return e;
+    e.emulated = true;
+    e.emulator = (s == "1" || s == "true" || s == "yes") ? "unnamed (EB_EMULATED)" : s;
+    return e;
+  }
+  std::ifstream f("/proc/cpuinfo");
+  std::string line, vendor;
+  while (std::getline(f, line))
+    if (line.rfind("vendor_id", 0) == 0) {
+      vendor = line.substr(line.find(':') + 1);
+      vendor.erase(0, vendor.find_first_not_of(" \t"));
+      break;
+    }
+  if (cpu.arch != "x86_64" && !vendor.empty()) {
+    e.emulated = true;
+    e.emulator = "qemu-user (detected: an " + cpu.arch + " process sees an x86 host's /proc/cpuinfo)";
+  } else if (cpu.arch == "x86_64" && !vendor.empty() && vendor != cpu.vendor) {
+    e.emulated = true;
+    e.emulator = "qemu-user or similar (detected: CPUID vendor " + cpu.vendor + ", host /proc/cpuinfo " + vendor + ")";
+  }
+  return e;
+}
+
 struct Identity {
   CpuInfo cpu;
   Microarchitecture uarch;
@@ -190,6 +159,12 @@ Identity build_identity() {
     }
     id.uarch.note = note.str();
   }
+  if (const Emulation emu = detect_emulation(id.cpu); emu.emulated && id.uarch.confidence != "none") {
+    // An emulator reports the CPU model it was told to emulate, not the host.
+    id.uarch.confidence = "low";
+    id.uarch.note += std::string(id.uarch.note.empty() ? "" : "; ") + "emulated (" + emu.emulator +
+                     "): the identity is the emulated model's, not the machine's";
+  }
   if (id.uarch.confidence != "none" && id.cpu.brand.find("Processor") != std::string::npos &&
       id.cpu.brand.find_first_of("0123456789") == std::string::npos)
     id.uarch.note += std::string(id.uarch.note.empty() ? "" : "; ") + "brand string is generic (\"" +
@@ -198,21 +173,10 @@ Identity build_identity() {
   // machine_class: readable part + hash of the full description (never the hostname).
   const uint64_t f = id.cpu.features;
   std::vector<std::string> parts;
-  std::string vendor = id.cpu.vendor == "GenuineIntel"   ? "intel"
-                       : id.cpu.vendor == "AuthenticAMD" ? "amd"
-                       : id.cpu.vendor == "HygonGenuine" ? "hygon"
-                                                         : "cpu";
-  parts.push_back(vendor);
+  parts.push_back(arch_vendor_slug(id.cpu));
   parts.push_back(id.uarch.slug == "unknown" ? "f" + std::to_string(id.cpu.family) + "m" + std::to_string(id.cpu.model)
                                              : id.uarch.slug);
-  if ((f & kCpuAVX512Core) == kCpuAVX512Core)
-    parts.push_back("avx512");
-  else if (f & kCpuAVX2)
-    parts.push_back("avx2");
-  else if (f & kCpuSSE42)
-    parts.push_back("sse42");
-  if (f & kCpuGFNI) parts.push_back("gfni");
-  if (f & kCpuVPCLMULQDQ) parts.push_back("vpclmulqdq");
+  for (auto& tag : arch_isa_tags(f)) parts.push_back(tag);
   const CacheLevel* l1d = find_cache(id.caches, 1, "Data");
   const CacheLevel* l2 = find_cache(id.caches, 2, "Unified");
   const CacheLevel* l3 = find_cache(id.caches, 3, "Unified");
@@ -236,6 +200,7 @@ const Identity& identity() {
   return id;
 }
 
+#if EB_ARCH_X86_64
 std::string kernel_flag(const char* flag) {
   std::ifstream f("/proc/cpuinfo");
   std::string line;
@@ -249,6 +214,7 @@ std::string kernel_flag(const char* flag) {
   }
   return "unknown";
 }
+#endif
 
 int physical_cores() {
   std::set<std::pair<std::string, std::string>> cores;
@@ -276,16 +242,6 @@ std::string fmt_hz(double hz) {
 }
 
 }  // namespace
-
-Microarchitecture lookup_microarchitecture(const std::string& vendor, uint32_t family, uint32_t model,
-                                           uint32_t stepping) {
-  for (const auto& r : kUarch) {
-    if (vendor == r.vendor && family == r.family && model >= r.model_lo && model <= r.model_hi &&
-        stepping >= r.stepping_lo && stepping <= r.stepping_hi)
-      return {r.name, r.slug, r.l2_kib, "high", ""};
-  }
-  return {"unknown", "unknown", 0, "none", "family/model not in encapbench's table"};
-}
 
 std::vector<CacheLevel> detect_caches(std::string* source) {
   std::vector<CacheLevel> out;
@@ -315,21 +271,7 @@ std::vector<CacheLevel> detect_caches(std::string* source) {
     *source = "sysfs";
     return out;
   }
-  // CPUID deterministic cache parameters: leaf 4 (Intel) or 0x8000001D (AMD), same layout.
-  unsigned a, b, c, d;
-  unsigned leaf = cpu_info().vendor == "GenuineIntel" ? 4u : 0x8000001Du;
-  for (unsigned sub = 0; sub < 8; ++sub) {
-    __cpuid_count(leaf, sub, a, b, c, d);
-    unsigned type = a & 31;
-    if (type == 0) break;
-    CacheLevel cl;
-    cl.level = static_cast<int>((a >> 5) & 7);
-    cl.type = type == 1 ? "Data" : type == 2 ? "Instruction" : "Unified";
-    cl.bytes = uint64_t{(b >> 22) + 1} * (((b >> 12) & 0x3ff) + 1) * ((b & 0xfff) + 1) * (uint64_t{c} + 1);
-    cl.shared_cpus = static_cast<int>(((a >> 14) & 0xfff) + 1);
-    out.push_back(cl);
-  }
-  *source = leaf == 4 ? "cpuid-4" : "cpuid-0x8000001d";
+  arch_caches(&out, source);
   return out;
 }
 
@@ -341,6 +283,13 @@ std::vector<std::pair<std::string, std::string>> run_context() {
   auto add = [&](const std::string& k, const std::string& v) { kv.emplace_back(k, v); };
 
   add("machine_class", id.klass);
+  add("cpu_arch", id.cpu.arch);
+  if (id.cpu.midr) {
+    char midr[24];
+    std::snprintf(midr, sizeof midr, "0x%08llx", static_cast<unsigned long long>(id.cpu.midr));
+    add("cpu_midr", std::string(midr) + " (from " + id.cpu.midr_source + ")");
+  }
+  if (id.cpu.sve_vector_bytes) add("sve_vector_bits", std::to_string(id.cpu.sve_vector_bytes * 8));
   add("cpu_vendor", id.cpu.vendor);
   add("cpu_family", std::to_string(id.cpu.family));
   add("cpu_model", std::to_string(id.cpu.model));
@@ -353,14 +302,21 @@ std::vector<std::pair<std::string, std::string>> run_context() {
   if (const char* m = std::getenv("EB_CPU_MASK")) add("cpu_mask", std::string("EB_CPU_MASK=") + m + " (features hidden)");
   add("hypervisor", id.cpu.hypervisor_vendor.empty() ? "none" : id.cpu.hypervisor_vendor);
 
+  const Emulation emu = detect_emulation(id.cpu);
+  add("emulated", emu.emulated ? "true" : "false");
+  add("emulator", emu.emulator);
+
+  add("timer", timer_description());
   add("tsc_hz", fmt_hz(tsc_hz()));
   add("tsc_source", tsc_source());
   add("tsc_hz_calibrated", fmt_hz(tsc_hz_calibrated()));
+#if EB_ARCH_X86_64
   add("tsc_invariant", (id.cpu.features & kCpuInvariantTSC) ? "yes" : "no");
   add("tsc_known_freq", kernel_flag("tsc_known_freq"));
+#endif
   add("cycles_note",
-      "tsc_ticks_per_* counters are invariant-TSC ticks (benchmark time x tsc_hz), not core cycles; "
-      "core_cycles_per_* appear only when a PMU is available");
+      std::string("tsc_ticks_per_* counters are ticks of the ") + timer_description() +
+          " (benchmark time x tsc_hz), not core cycles; core_cycles_per_* appear only when a PMU is available");
   const PmuStatus& pmu = pmu_status();
   add("pmu", pmu.description);
   // What the reports label cycle figures with: core cycles from the PMU, else TSC ticks.

@@ -6,6 +6,7 @@
 
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/csum_internal.h"
+#include "kernels/common/arch.h"
 
 namespace eb {
 
@@ -30,15 +31,11 @@ constexpr bool kDpdkBuiltIn = false;
 constexpr SumFn sum_dpdk_raw = nullptr, sum_dpdk_raw_ourflags = nullptr;
 #endif
 
+#if EB_ARCH_X86_64
 constexpr uint64_t kAvx512Vnni = kCpuAVX512Core | kCpuAVX512VNNI | kCpuBMI2;
 constexpr uint64_t kAvx512Bw = kCpuAVX512Core | kCpuBMI2;
 constexpr uint64_t kAvx2 = kCpuAVX | kCpuAVX2 | kCpuBMI2;
-// What Highway 1.0.3 checks for each x86 target (hwy/targets.cc), in our feature bits.
-constexpr uint64_t kHwySse4 = kCpuSSSE3 | kCpuSSE42 | kCpuPCLMUL | kCpuAES;
-constexpr uint64_t kHwyAvx2 = kHwySse4 | kCpuAVX | kCpuAVX2 | kCpuBMI2 | kCpuFMA;
-constexpr uint64_t kHwyAvx3 = kHwyAvx2 | kCpuAVX512Core;
-constexpr uint64_t kHwyAvx3Dl = kHwyAvx3 | kCpuAVX512VNNI | kCpuVPCLMULQDQ | kCpuAVX512VBMI | kCpuAVX512VBMI2 |
-                                kCpuVAES | kCpuAVX512BITALG | kCpuAVX512VPOPCNTDQ | kCpuGFNI;
+#endif
 
 std::vector<ChecksumImpl> make_registry() {
   RecordList<ChecksumImpl> list("checksum");
@@ -52,6 +49,7 @@ std::vector<ChecksumImpl> make_registry() {
   };
   add("reference", ImplKind::reference, 0, 0,
       "RFC 1071 big-endian word loop, compiled without auto-vectorisation (the oracle)", sum_reference);
+#if EB_ARCH_X86_64
   add("avx512", impl, 10, kAvx512Vnni,
       "AVX-512 VNNI: 0x8000 bias + vpdpwssd into 32-bit lanes, 4x64B unrolled, masked tail; scalar below 192 B",
       sum_avx512);
@@ -64,62 +62,47 @@ std::vector<ChecksumImpl> make_registry() {
   // No plain `avx2` record: the hand-written AVX2 sum did not beat Highway's AVX2 target
   // (hwy-avx2) at 1500 or 65536 bytes; it remains as the sum of fused-avx2, whose fused copy
   // Highway has no twin for.
+#endif
+#if EB_ARCH_AARCH64
+  add("neon", impl, 30, kCpuASIMD,
+      "NEON UADALP: pairwise widening add of 16-bit words into 32-bit lanes, 4x16B per LD1, folded to 64-bit lanes "
+      "every 1 MiB; scalar below 64 B",
+      sum_neon);
+#endif
   add("adc64x2", impl, 80, 0, "64-bit add-with-carry, two chains (Linux csum_partial design)", sum_adc64x2);
   add("adc64", impl, 90, 0, "64-bit add-with-carry, one chain", sum_adc64);
 
-  // Highway: one record per compiled target, and the dispatched entry.
-  const HwyTargets ht = hwy_targets();
-  struct HwyRow {
-    const char* name;
-    SumFn fn;
-    int64_t bit;
-    uint64_t required;
-    int rank;
-  };
-  const HwyRow rows[] = {
-      {"hwy-avx3_dl", ht.avx3_dl, hwy_bit_avx3_dl(), kHwyAvx3Dl, 61},
-      {"hwy-avx3", ht.avx3, hwy_bit_avx3(), kHwyAvx3, 62},
-      {"hwy-avx2", ht.avx2, hwy_bit_avx2(), kHwyAvx2, 63},
-      {"hwy-sse4", ht.sse4, hwy_bit_sse4(), kHwySse4, 64},
-  };
-  const HwyRow* dispatched_row = nullptr;  // the row HWY_DYNAMIC_DISPATCH chose, if usable
-  const HwyRow* first_supported = nullptr;
-  for (const auto& r : rows) {
-    ChecksumImpl& rec = add(r.name, impl, r.rank, r.required,
-                            std::string("Highway ") + hwy::TargetName(r.bit) +
-                                " target called directly: 0x8000 bias + ReorderWidenMulAccumulate",
-                            r.fn);
-    if (!r.fn)
-      rec.info.unavailable_reason = "target not compiled by this Highway build";
-    else if (cpu_has(r.required) && !(ht.supported & r.bit))
-      rec.info.unavailable_reason = "Highway reports the target unsupported on this CPU";
-    if (!rec.info.supported()) continue;
-    if (r.bit == ht.dispatched_bit) dispatched_row = &r;
-    if (!first_supported) first_supported = &r;
-  }
-  // `hwy`: what HWY_DYNAMIC_DISPATCH calls on this CPU, resolved once. If EB_CPU_MASK hides
-  // features Highway cannot know about, take the best per-target row that is still supported.
+  // Highway: the dispatched entry and one record per compiled target (hwy_rows.h).
+  const auto entries = hwy_sum_targets();
   {
-    ChecksumImpl& rec = add("hwy", impl, 50, 0, "", ht.dispatched);
-    if (dispatched_row) {
-      rec.info.required = dispatched_row->required;
-      rec.info.description = std::string("Highway dynamic dispatch (chose ") + ht.dispatched_name + "), resolved once";
-    } else if (first_supported) {
-      rec.sum = first_supported->fn;
-      rec.info.required = first_supported->required;
-      rec.info.description = std::string("Highway dispatch restricted by EB_CPU_MASK to ") + first_supported->name;
+    const auto* chosen = hwy_dispatched(entries);
+    ChecksumImpl& rec = add("hwy", impl, 50, 0, "Highway dynamic dispatch, resolved once", chosen ? chosen->fn : nullptr);
+    if (chosen) {
+      rec.info.required = hwy_target_required(chosen->target);
+      rec.info.description = "Highway dynamic dispatch (chose " + chosen->name + "), resolved once";
     } else {
-      rec.info.unavailable_reason = "no Highway target is usable";
+      rec.info.unavailable_reason = "no compiled Highway target is usable on this CPU";
     }
   }
+  int rank = 61;
+  for (const auto& e : entries)
+    add(hwy_row_name(e.target).c_str(), impl, rank++, hwy_target_required(e.target),
+        "Highway " + e.name + " target called directly: 0x8000 bias + ReorderWidenMulAccumulate", e.fn)
+        .info.unavailable_reason = hwy_target_unavailable(e.target);
 
   // Fused copy + sum: the same kernels with a store per load (segmentation's copy).
+#if EB_ARCH_X86_64
   add("fused-avx512", impl, 110, kAvx512Vnni, "AVX-512 VNNI copy and checksum in one pass (masked tail load and store)",
       sum_avx512, copy_sum_avx512);
   add("fused-avx512bw", impl, 120, kAvx512Bw, "AVX-512BW copy and checksum in one pass", sum_avx512bw,
       copy_sum_avx512bw);
   add("fused-avx2", impl, 140, kAvx2,
       "AVX2 copy and checksum in one pass (0x8000 bias + vpmaddwd/vpaddd, scalar tail)", sum_avx2, copy_sum_avx2);
+#endif
+#if EB_ARCH_AARCH64
+  add("fused-neon", impl, 130, kCpuASIMD, "NEON copy and checksum in one pass (LD1/ST1 4x16B + UADALP)", sum_neon,
+      copy_sum_neon);
+#endif
   add("fused-adc64x2", impl, 180, 0, "scalar copy and 64-bit add-with-carry in one pass", sum_adc64x2,
       copy_sum_adc64x2);
 

@@ -31,10 +31,12 @@ uint32_t HwySum(const uint8_t* HWY_RESTRICT p, size_t n, uint32_t initial) {
 
   const auto bias = hn::Set(d16, static_cast<int16_t>(-32768));  // XOR 0x8000
   const auto ones = hn::Set(d16, 1);
-  auto step = [&](hn::Vec<decltype(d32)> acc, const uint8_t* q) {
+  // ReorderWidenMulAccumulate may put part of the products into its second accumulator (NEON
+  // does: the upper halves' products go there, x86's vpmaddwd leaves it zero): both are kept.
+  using V32 = hn::Vec<decltype(d32)>;
+  auto step = [&](V32 acc, V32& acc_hi, const uint8_t* q) {
     auto v = hn::Xor(hn::BitCast(d16, hn::LoadU(d8, q)), bias);
-    auto unused = hn::Zero(d32);
-    return hn::ReorderWidenMulAccumulate(d32, v, ones, acc, unused);
+    return hn::ReorderWidenMulAccumulate(d32, v, ones, acc, acc_hi);
   };
   // Each vector adds at most (L/2) * 32768 in magnitude; 64 KiB blocks stay far below 2^31.
   constexpr size_t kBlock = 64 * 1024;
@@ -43,15 +45,16 @@ uint32_t HwySum(const uint8_t* HWY_RESTRICT p, size_t n, uint32_t initial) {
   while (n >= L) {
     const size_t chunk = ((n < kBlock ? n : kBlock) / L) * L;
     auto a0 = hn::Zero(d32), a1 = a0, a2 = a0, a3 = a0;
+    auto h0 = a0, h1 = a0, h2 = a0, h3 = a0;
     size_t i = 0;
     for (; i + 4 * L <= chunk; i += 4 * L) {
-      a0 = step(a0, p + i);
-      a1 = step(a1, p + i + L);
-      a2 = step(a2, p + i + 2 * L);
-      a3 = step(a3, p + i + 3 * L);
+      a0 = step(a0, h0, p + i);
+      a1 = step(a1, h1, p + i + L);
+      a2 = step(a2, h2, p + i + 2 * L);
+      a3 = step(a3, h3, p + i + 3 * L);
     }
-    for (; i < chunk; i += L) a0 = step(a0, p + i);
-    const auto a = hn::Add(hn::Add(a0, a1), hn::Add(a2, a3));
+    for (; i < chunk; i += L) a0 = step(a0, h0, p + i);
+    const auto a = hn::Add(hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)), hn::Add(hn::Add(h0, h1), hn::Add(h2, h3)));
     total += hn::GetLane(hn::SumOfLanes(d32, a));
     vectors += chunk / L;
     p += chunk;
@@ -72,39 +75,7 @@ namespace eb::csum {
 
 HWY_EXPORT(HwySum);
 
-HwyTargets hwy_targets() {
-  HwyTargets t;
-  t.supported = hwy::SupportedTargets();
-  // Highway's dynamic-dispatch decision, taken once: the entry HWY_DYNAMIC_DISPATCH would call
-  // after its first-call initialisation, so `hwy` pays no per-call dispatch.
-  hwy::GetChosenTarget().Update(t.supported);
-  t.dispatched = HWY_DISPATCH_TABLE(HwySum)[hwy::GetChosenTarget().GetIndex()];
-  for (int64_t bit : {int64_t{HWY_AVX3_DL}, int64_t{HWY_AVX3}, int64_t{HWY_AVX2}, int64_t{HWY_SSE4}}) {
-    if ((HWY_TARGETS & bit) && (t.supported & bit)) {
-      t.dispatched_name = hwy::TargetName(bit);
-      t.dispatched_bit = bit;
-      break;
-    }
-  }
-#if HWY_TARGETS & HWY_SSE4
-  t.sse4 = &N_SSE4::HwySum;
-#endif
-#if HWY_TARGETS & HWY_AVX2
-  t.avx2 = &N_AVX2::HwySum;
-#endif
-#if HWY_TARGETS & HWY_AVX3
-  t.avx3 = &N_AVX3::HwySum;
-#endif
-#if HWY_TARGETS & HWY_AVX3_DL
-  t.avx3_dl = &N_AVX3_DL::HwySum;
-#endif
-  return t;
-}
-
-int64_t hwy_bit_sse4() { return HWY_SSE4; }
-int64_t hwy_bit_avx2() { return HWY_AVX2; }
-int64_t hwy_bit_avx3() { return HWY_AVX3; }
-int64_t hwy_bit_avx3_dl() { return HWY_AVX3_DL; }
+std::vector<HwyEntryOf<SumFn>> hwy_sum_targets() { return hwy_entries(HWY_DISPATCH_TABLE(HwySum)); }
 
 }  // namespace eb::csum
 #endif  // HWY_ONCE

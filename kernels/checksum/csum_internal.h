@@ -9,8 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/common/cpu_features.h"
+#include "kernels/common/hwy_rows.h"
 #include "kernels/common/ones_complement.h"
 
 namespace eb::csum {
@@ -82,25 +84,15 @@ uint32_t sum_avx512_aligned(const uint8_t* p, size_t n, uint32_t initial);
 constexpr uint64_t kCsumAlignedAvx512Cpu = kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VL | kCpuAVX512VNNI | kCpuBMI2;
 uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial);     // AVX-512BW (vpmaddwd)
 uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
+uint32_t sum_neon(const uint8_t* p, size_t n, uint32_t initial);       // aarch64 only (csum_neon.cc)
+uint32_t copy_sum_neon(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_isal_crc32(const uint8_t* p, size_t n, uint32_t initial);
 uint32_t sum_isal_crc32c(const uint8_t* p, size_t n, uint32_t initial);
 
-// Highway: one function per compiled target, nullptr where a target is not compiled.
+// Highway (csum_hwy.cc): one entry per compiled target, best first.
 using SumFn = uint32_t (*)(const uint8_t*, size_t, uint32_t);
 using CopySumFn = uint32_t (*)(uint8_t*, const uint8_t*, size_t, uint32_t);
-struct HwyTargets {
-  SumFn dispatched = nullptr;  // Highway's own choice for this CPU (HWY_DYNAMIC_DISPATCH's)
-  SumFn sse4 = nullptr, avx2 = nullptr, avx3 = nullptr, avx3_dl = nullptr;
-  int64_t supported = 0;       // hwy::SupportedTargets()
-  int64_t dispatched_bit = 0;  // the HWY_* bit of the dispatched target
-  const char* dispatched_name = "";
-};
-HwyTargets hwy_targets();
-// Highway target bits (HWY_SSE4 ...) as seen by the TU that compiled the kernels.
-int64_t hwy_bit_sse4();
-int64_t hwy_bit_avx2();
-int64_t hwy_bit_avx3();
-int64_t hwy_bit_avx3_dl();
+std::vector<HwyEntryOf<SumFn>> hwy_sum_targets();
 
 }  // namespace eb::csum
 

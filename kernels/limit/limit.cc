@@ -1,5 +1,6 @@
 #include <cstring>
 
+#include "kernels/common/arch.h"
 #include "kernels/limit/limit.h"
 
 namespace eb {
@@ -16,6 +17,7 @@ std::vector<LimitImpl> make_limits() {
   // `read` takes the widest vector loads this CPU has (chosen once, here), so it bounds every
   // checksum kernel the CPU can run.
   LimitImpl& read = list.add("read", ImplKind::limit, 0, 0, "");
+#if EB_ARCH_X86_64
   if (cpu_has(kCpuAVX512F | kCpuAVX512BW | kCpuBMI2)) {
     read.run = limit_detail::read_avx512;
     read.info.description = "read-only pass, 64-byte AVX-512 loads XOR-combined (two loads per ALU op)";
@@ -26,6 +28,15 @@ std::vector<LimitImpl> make_limits() {
     read.run = limit_detail::read_sse;
     read.info.description = "read-only pass, 16-byte SSE loads XOR-combined";
   }
+#elif EB_ARCH_AARCH64
+  read.run = limit_detail::read_neon;
+  read.info.required = kCpuASIMD;
+  read.info.description = "read-only pass, 64-byte LD1 {4 x 16B} NEON loads XOR-combined, 8 accumulators";
+#else
+  read.run = limit_detail::read_u64;
+  read.info.description = "read-only pass, 8-byte scalar loads XOR-combined";
+#endif
+
   LimitImpl& mc = list.add("memcpy", ImplKind::limit, 1, 0,
                            "C library memcpy of the same bytes (the copy every materialising segmenter pays)");
   mc.run = run_memcpy;

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "kernels/common/registry.h"
@@ -26,10 +27,25 @@ const LimitImpl& limit_read();
 const LimitImpl& limit_memcpy();
 
 namespace limit_detail {
-// The read pass per ISA (the `read` record uses the widest this CPU has, chosen once).
+// The read pass per ISA (the `read` record uses the widest this CPU has, chosen once); each is
+// compiled only on its architecture (limit_read_<arch>.cc).
 uint64_t read_sse(uint8_t* dst, const uint8_t* src, size_t n);
 uint64_t read_avx2(uint8_t* dst, const uint8_t* src, size_t n);
 uint64_t read_avx512(uint8_t* dst, const uint8_t* src, size_t n);
+uint64_t read_neon(uint8_t* dst, const uint8_t* src, size_t n);
+uint64_t read_u64(uint8_t* dst, const uint8_t* src, size_t n);  // any architecture
+
+// The last n < 16 bytes XOR-folded to 64 bits: one 8-byte load if there is room, then a memcpy of
+// the rest; never a byte past p + n.
+inline uint64_t xor_tail_u64(const uint8_t* p, size_t n) {
+  uint64_t r = 0, v = 0;
+  if (n >= 8) {
+    std::memcpy(&r, p, 8);
+    p += 8, n -= 8;
+  }
+  std::memcpy(&v, p, n);
+  return r ^ v;
+}
 }  // namespace limit_detail
 
 }  // namespace eb

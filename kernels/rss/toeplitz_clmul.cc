@@ -13,12 +13,6 @@
 namespace eb::toeplitz_detail {
 namespace {
 
-inline uint64_t reverse_bits64(uint64_t x) {
-  x = ((x >> 1) & 0x5555555555555555ull) | ((x & 0x5555555555555555ull) << 1);
-  x = ((x >> 2) & 0x3333333333333333ull) | ((x & 0x3333333333333333ull) << 2);
-  x = ((x >> 4) & 0x0F0F0F0F0F0F0F0Full) | ((x & 0x0F0F0F0F0F0F0F0Full) << 4);
-  return __builtin_bswap64(x);
-}
 inline uint32_t reverse_bits32(uint32_t x) {
   x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
   x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
@@ -27,16 +21,6 @@ inline uint32_t reverse_bits32(uint32_t x) {
 }
 
 }  // namespace
-
-bool clmul_prepare(PreparedKey& out, const uint8_t* key, size_t key_len) {
-  if (!prepare_common(out, key, key_len, reinterpret_cast<const void*>(&clmul_prepare))) return false;
-  // Chunk k needs key bits 32k .. 32k + 62: k <= 12 reads key bytes up to 55 (storage is 64).
-  for (size_t k = 0; k < 16; ++k)
-    out.tables.clmul.r[k] = k <= 13 ? reverse_bits64(load_be32(out.key + 4 * k) * (1ull << 32) |
-                                                     load_be32(out.key + 4 * k + 4))
-                                    : 0;
-  return true;
-}
 
 uint32_t clmul_hash(const PreparedKey& k, const uint8_t* in, size_t len) {
   const uint64_t* r = k.tables.clmul.r;

@@ -15,6 +15,7 @@
 #define HWY_TARGET_INCLUDE "kernels/rss/toeplitz_hwy.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/common/hwy_rows.h"
 
 #ifndef EB_TOEPLITZ_HWY_ONCE
 #define EB_TOEPLITZ_HWY_ONCE
@@ -134,6 +135,14 @@ void HashBatchHwy(const PreparedKey& key, const uint8_t* base, size_t stride, si
 void HashPtrsHwy(const PreparedKey& key, const uint8_t* const* tuples, size_t len, size_t count, uint32_t* out) {
   BatchImpl(key, Pointers{tuples}, len, count, out);
 }
+// Tuples one step of the batch works on: one per u64 lane.
+size_t BatchWidthHwy() {
+#if EB_HWY_NO_CLMUL
+  return 1;
+#else
+  return hn::Lanes(hn::ScalableTag<uint64_t>());
+#endif
+}
 
 }  // namespace HWY_NAMESPACE
 }  // namespace eb::toeplitz_detail
@@ -145,37 +154,23 @@ namespace eb::toeplitz_detail {
 HWY_EXPORT(HashOneHwy);
 HWY_EXPORT(HashBatchHwy);
 HWY_EXPORT(HashPtrsHwy);
+HWY_EXPORT(BatchWidthHwy);
 
-namespace {
-uint32_t dispatch_hash(const PreparedKey& k, const uint8_t* in, size_t len) {
-  return HWY_DYNAMIC_DISPATCH(HashOneHwy)(k, in, len);
-}
-void dispatch_batch(const PreparedKey& k, const uint8_t* base, size_t stride, size_t len, size_t count,
-                    uint32_t* out) {
-  HWY_DYNAMIC_DISPATCH(HashBatchHwy)(k, base, stride, len, count, out);
-}
-void dispatch_ptrs(const PreparedKey& k, const uint8_t* const* tuples, size_t len, size_t count, uint32_t* out) {
-  HWY_DYNAMIC_DISPATCH(HashPtrsHwy)(k, tuples, len, count, out);
-}
-}  // namespace
-
-HwyEntry hwy_entry(int64_t target) {
-  switch (target) {
-    case 0: return {&dispatch_hash, &dispatch_batch, &dispatch_ptrs, true};
-#if HWY_TARGETS & HWY_SSE4
-    case HWY_SSE4: return {&N_SSE4::HashOneHwy, &N_SSE4::HashBatchHwy, &N_SSE4::HashPtrsHwy, true};
-#endif
-#if HWY_TARGETS & HWY_AVX2
-    case HWY_AVX2: return {&N_AVX2::HashOneHwy, &N_AVX2::HashBatchHwy, &N_AVX2::HashPtrsHwy, true};
-#endif
-#if HWY_TARGETS & HWY_AVX3
-    case HWY_AVX3: return {&N_AVX3::HashOneHwy, &N_AVX3::HashBatchHwy, &N_AVX3::HashPtrsHwy, true};
-#endif
-#if HWY_TARGETS & HWY_AVX3_DL
-    case HWY_AVX3_DL: return {&N_AVX3_DL::HashOneHwy, &N_AVX3_DL::HashBatchHwy, &N_AVX3_DL::HashPtrsHwy, true};
-#endif
-    default: return {nullptr, nullptr, nullptr, false};
+std::vector<HwyToeplitzTarget> hwy_toeplitz_targets() {
+  // The four tables list the same compiled targets in the same order.
+  const auto one = hwy_entries(HWY_DISPATCH_TABLE(HashOneHwy));
+  const auto batch = hwy_entries(HWY_DISPATCH_TABLE(HashBatchHwy));
+  const auto ptrs = hwy_entries(HWY_DISPATCH_TABLE(HashPtrsHwy));
+  const auto width = hwy_entries(HWY_DISPATCH_TABLE(BatchWidthHwy));
+  std::vector<HwyToeplitzTarget> out;
+  for (size_t i = 0; i < one.size(); ++i) {
+    // The width is asked of the target itself (SVE's is the run-time vector length), so only of
+    // targets this CPU runs: the others would raise SIGILL, and their rows say they cannot run.
+    const bool runs = (hwy_supported_targets() & one[i].target) != 0;
+    out.push_back({one[i].target, one[i].name, one[i].fn, batch[i].fn, ptrs[i].fn,
+                   runs ? static_cast<unsigned>(width[i].fn()) : 1u});
   }
+  return out;
 }
 
 }  // namespace eb::toeplitz_detail

@@ -2,6 +2,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "kernels/rss/toeplitz.h"
 
@@ -48,9 +50,15 @@ uint32_t reference_hash_key64(const uint8_t* key64, const uint8_t* in, size_t le
 bool lut_prepare(PreparedKey& out, const uint8_t* key, size_t key_len);
 uint32_t lut_hash(const PreparedKey& k, const uint8_t* in, size_t len);
 
-// clmul (toeplitz_clmul.cc): PCLMULQDQ, one 64x64 product per 32-bit input chunk.
+// The carry-less multiply key table (toeplitz_clmul_key.cc), shared by clmul, pmull and hwy-*.
 bool clmul_prepare(PreparedKey& out, const uint8_t* key, size_t key_len);
+// clmul (toeplitz_clmul.cc, x86 only): PCLMULQDQ, one 64x64 product per 32-bit input chunk.
 uint32_t clmul_hash(const PreparedKey& k, const uint8_t* in, size_t len);
+// pmull (toeplitz_pmull.cc, aarch64 only): the same formulation with PMULL/PMULL2, one tuple, and
+// pmull-x4: four tuples per step, their chunk products interleaved so the multiplier stays busy.
+uint32_t pmull_hash(const PreparedKey& k, const uint8_t* in, size_t len);
+void pmull_x4_batch(const PreparedKey& k, const uint8_t* base, size_t stride, size_t len, size_t count, uint32_t* out);
+void pmull_x4_ptrs(const PreparedKey& k, const uint8_t* const* tuples, size_t len, size_t count, uint32_t* out);
 
 // gfni (toeplitz_gfni.cc): GF2P8AFFINEQB. One tuple at a time, and 8 / 16 tuples per step.
 bool gfni_prepare(PreparedKey& out, const uint8_t* key, size_t key_len);
@@ -60,15 +68,17 @@ void gfni_x8_ptrs(const PreparedKey& k, const uint8_t* const* tuples, size_t len
 void gfni_x16_batch(const PreparedKey& k, const uint8_t* base, size_t stride, size_t len, size_t count, uint32_t* out);
 void gfni_x16_ptrs(const PreparedKey& k, const uint8_t* const* tuples, size_t len, size_t count, uint32_t* out);
 
-// hwy (toeplitz_hwy.cc): Highway carry-less multiply, batched across tuples in u64 lanes.
-// `target` is a HWY_* target bit, or 0 for dynamic dispatch.
-struct HwyEntry {
+// hwy (toeplitz_hwy.cc): Highway carry-less multiply, batched across tuples in u64 lanes. One
+// entry per compiled Highway target, best first.
+struct HwyToeplitzTarget {
+  int64_t target;  // HWY_* bit
+  std::string name;  // hwy::TargetName
   uint32_t (*hash)(const PreparedKey&, const uint8_t*, size_t);
   void (*batch)(const PreparedKey&, const uint8_t*, size_t, size_t, size_t, uint32_t*);
   void (*ptrs)(const PreparedKey&, const uint8_t* const*, size_t, size_t, uint32_t*);
-  bool compiled;
+  unsigned batch_width;  // tuples per step (u64 lanes; 1 without carry-less multiply)
 };
-HwyEntry hwy_entry(int64_t target);
+std::vector<HwyToeplitzTarget> hwy_toeplitz_targets();
 
 // DPDK peers (toeplitz_dpdk.cc and its C translation units); prepare returns false when DPDK
 // is not built in.

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "kernels/rss/toeplitz.h"
+#include "kernels/common/arch.h"
+#include "kernels/common/hwy_rows.h"
 #include "kernels/rss/toeplitz_internal.h"
 
 namespace eb {
@@ -22,14 +24,11 @@ const uint8_t kSymmetricRssKey[40] = {0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 
 namespace {
 using namespace toeplitz_detail;
 
+#if EB_ARCH_X86_64
 constexpr uint64_t kGfniFeatures = kCpuGFNI | kCpuAVX512Core | kCpuAVX512VBMI;
 constexpr uint64_t kGfniBatchFeatures = kGfniFeatures | kCpuAVX512VBMI2;
+#endif
 constexpr uint64_t kDpdkGfniFeatures = kCpuGFNI | kCpuAVX512Core | kCpuAVX512VBMI;
-constexpr uint64_t kHwySse4 = kCpuSSSE3 | kCpuSSE42 | kCpuPCLMUL | kCpuAES;
-constexpr uint64_t kHwyAvx2 = kHwySse4 | kCpuAVX | kCpuAVX2 | kCpuBMI2 | kCpuFMA;
-constexpr uint64_t kHwyAvx3 = kHwyAvx2 | kCpuAVX512Core;
-constexpr uint64_t kHwyAvx3Dl = kHwyAvx3 | kCpuAVX512VNNI | kCpuAVX512VBMI | kCpuAVX512VBMI2 | kCpuVPCLMULQDQ |
-                                kCpuVAES | kCpuAVX512VPOPCNTDQ | kCpuAVX512BITALG;
 
 std::vector<ToeplitzImpl> build() {
   RecordList<ToeplitzImpl> list("rss");
@@ -46,20 +45,14 @@ std::vector<ToeplitzImpl> build() {
     r.hash_ptrs = p;
     return r;
   };
-  // A Highway record: target 0 is the dynamic dispatch.
-  auto add_hwy = [&](const char* name, int64_t target, uint64_t req, int rank, const char* desc) {
-    const HwyEntry e = hwy_entry(target);
-    std::string why;
-    if (!e.compiled)
-      why = "Highway target not compiled into this build";
-    else if (target != 0 && (hwy::SupportedTargets() & target) == 0 && cpu_has(req))
-      why = "Highway does not enable this target on this CPU";
-    const unsigned width = target == HWY_SSE4 ? 2 : target == HWY_AVX2 ? 4 : 8;
-    add(name, impl, rank, req, desc, width, &clmul_prepare, e.compiled ? e.hash : nullptr,
-        e.compiled ? e.batch : nullptr, e.compiled ? e.ptrs : nullptr, std::move(why));
+  // A Highway record (hwy_rows.h): one compiled target's entry points.
+  auto add_hwy = [&](const std::string& name, const HwyToeplitzTarget& e, int rank, const std::string& desc) {
+    add(name.c_str(), impl, rank, hwy_target_required(e.target), desc.c_str(), e.batch_width, &clmul_prepare, e.hash,
+        e.batch, e.ptrs, hwy_target_unavailable(e.target));
   };
   add("reference", ImplKind::reference, 0, 0, "bit-serial Toeplitz: a 32-bit key window slid one bit per input bit", 1,
       &reference_prepare, &reference_hash, &batch_by_single<reference_hash>, &ptrs_by_single<reference_hash>);
+#if EB_ARCH_X86_64
   add("gfni-x16", impl, 0, kGfniBatchFeatures,
       "GF2P8AFFINEQB on 512-bit vectors, 16 tuples per step (transposed, funnel-shifted windows)", 16, &gfni_prepare,
       &gfni_hash, &gfni_x16_batch, &gfni_x16_ptrs);
@@ -68,19 +61,44 @@ std::vector<ToeplitzImpl> build() {
   add("gfni", impl, 2, kGfniFeatures,
       "GF2P8AFFINEQB, one tuple: VPERMB windows, 8 matrices per 512-bit step, XOR-reduced", 1, &gfni_prepare,
       &gfni_hash, &batch_by_single<gfni_hash>, &ptrs_by_single<gfni_hash>);
-  add_hwy("hwy", 0, kHwySse4, 3, "Highway carry-less multiply, tuples across u64 lanes (dynamic dispatch)");
-  add_hwy("hwy-avx3_dl", HWY_AVX3_DL, kHwyAvx3Dl, 4, "Highway CLMul on AVX3_DL (512-bit VPCLMULQDQ)");
-  add_hwy("hwy-avx3", HWY_AVX3, kHwyAvx3, 6, "Highway CLMul on AVX3 (PCLMULQDQ per 128-bit block)");
-  add_hwy("hwy-avx2", HWY_AVX2, kHwyAvx2, 7, "Highway CLMul on AVX2 (PCLMULQDQ per 128-bit block)");
-  add_hwy("hwy-sse4", HWY_SSE4, kHwySse4, 8, "Highway CLMul on SSE4 (PCLMULQDQ)");
+#endif
+  // Highway: the dispatched entry (rank 3) and one record per compiled target.
+  const auto hwy = hwy_toeplitz_targets();
+  const HwyToeplitzTarget* chosen = nullptr;
+  for (const auto& e : hwy)
+    if (!chosen && (hwy_supported_targets() & e.target)) chosen = &e;
+  if (chosen)
+    add_hwy("hwy", *chosen, 3,
+            "Highway carry-less multiply, tuples across u64 lanes (dynamic dispatch chose " + chosen->name +
+                ", resolved once)");
+  else
+    add("hwy", impl, 3, 0, "Highway carry-less multiply (dynamic dispatch)", 1, &clmul_prepare, nullptr, nullptr,
+        nullptr, "no compiled Highway target is usable on this CPU");
+  int rank = 4;
+  for (const auto& e : hwy) {
+    if (rank == 5) ++rank;  // 5 is clmul's / pmull's
+    add_hwy(hwy_row_name(e.target), e, rank++, "Highway CLMul on " + e.name + " called directly");
+  }
+#if EB_ARCH_X86_64
   add("clmul", impl, 5, kCpuSSSE3 | kCpuPCLMUL,
       "PCLMULQDQ: one 64x64 carry-less product per 4 input bytes against the reflected key", 1, &clmul_prepare,
       &clmul_hash, &batch_by_single<clmul_hash>, &ptrs_by_single<clmul_hash>);
-  add("lut", impl, 9, 0, "per-byte-position lookup tables (52 x 256 x 32 bit) built from the key", 1, &lut_prepare,
+#endif
+#if EB_ARCH_AARCH64
+  add("pmull-x4", impl, 1, kCpuPMULL,
+      "PMULL: four tuples per step, one 64x64 carry-less product per 4 input bytes each, RBIT", 4, &clmul_prepare,
+      &pmull_hash, &pmull_x4_batch, &pmull_x4_ptrs);
+  add("pmull", impl, 5, kCpuPMULL, "PMULL: one 64x64 carry-less product per 4 input bytes against the reflected key, RBIT",
+      1, &clmul_prepare, &pmull_hash, &batch_by_single<pmull_hash>, &ptrs_by_single<pmull_hash>);
+#endif
+  add("lut", impl, 20, 0, "per-byte-position lookup tables (52 x 256 x 32 bit) built from the key", 1, &lut_prepare,
       &lut_hash, &batch_by_single<lut_hash>, &ptrs_by_single<lut_hash>);
 
   const std::string no_dpdk = dpdk_unavailable_reason(dpdk_built_in());
   std::string no_gfni = no_dpdk;
+#if !EB_ARCH_X86_64
+  no_gfni = "x86 only: DPDK's GFNI path needs GFNI + AVX-512";
+#endif
   if (no_gfni.empty() && !dpdk_gfni_compiled()) no_gfni = "DPDK's GFNI inlines were not compiled (stub build)";
   add("dpdk-softrss", ImplKind::peer, 100, 0, "DPDK rte_softrss (bit-serial over host-order words; input converted)",
       1, &dpdk_prepare, &dpdk_softrss_hash, &batch_by_single<dpdk_softrss_hash>, &ptrs_by_single<dpdk_softrss_hash>,

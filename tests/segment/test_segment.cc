@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "kernels/common/arch.h"
 #include "kernels/checksum/checksum.h"
 #include "tests/segment/segment_test_util.h"
 #include "kernels/segment/segment_impls.h"
@@ -459,6 +460,7 @@ namespace {
 // The segment family's own AVX-512 sums, against the plain loop: every start alignment, lengths
 // around every block edge, segments cut at MSS values around 64, each range ending exactly at a
 // PROT_NONE page (and starting right after one, for offsets < a page).
+#if EB_ARCH_X86_64
 TEST(SegmentKernels, AlignedSumsEveryAlignmentAtGuardPages) {
   const auto* zc = find_impl(segment_impls(), "zerocopy-avx512");
   ASSERT_NE(zc, nullptr);
@@ -508,6 +510,7 @@ TEST(SegmentKernels, AlignedSumsEveryAlignmentAtGuardPages) {
         }
       }
 }
+#endif  // EB_ARCH_X86_64
 
 }  // namespace
 }  // namespace eb

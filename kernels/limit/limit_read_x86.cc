@@ -1,4 +1,4 @@
-// The read-only pass: every byte loaded once, combined with XOR (the cheapest operation that
+// The read-only pass on x86: every byte loaded once, combined with XOR (the cheapest operation that
 // keeps each load live). Two loads per ALU operation where the ISA allows (vpternlogd), so the
 // loop is bound by the load ports, not by arithmetic: this is the ceiling for a one-pass kernel.
 // ISA levels are raised per function with target attributes; the baseline TU flags stay generic.
@@ -10,20 +10,6 @@
 
 namespace eb::limit_detail {
 
-namespace {
-// Up to 7 bytes without reading past the end (memcpy of exactly n bytes).
-// The last n < 16 bytes XOR-folded to 64 bits: one 8-byte load if there is room, then a
-// memcpy of the rest; never a byte past p + n.
-inline uint64_t xor_tail_u64(const uint8_t* p, size_t n) {
-  uint64_t r = 0, v = 0;
-  if (n >= 8) {
-    std::memcpy(&r, p, 8);
-    p += 8, n -= 8;
-  }
-  std::memcpy(&v, p, n);
-  return r ^ v;
-}
-}  // namespace
 
 uint64_t read_sse(uint8_t*, const uint8_t* p, size_t n) {
   __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs a build's tests under one qemu-user CPU model and prints one summary line:
+#   emulated: <arch> <model>: gtest P pass / S skip / F fail, fuzz replays R, cli scripts C ok, N s
+# usage: scripts/emulated_tests.sh BUILD_DIR QEMU MODEL
+#   e.g. scripts/emulated_tests.sh build qemu-x86_64-static Haswell-v4,-pcid,...
+#        scripts/emulated_tests.sh build-aarch64 qemu-aarch64-static max
+# What runs: every gtest binary of the build (each kernel family's conformance tests, parser,
+# datasets, machine identity), every fuzz replay over its seed corpus and regressions, and the CLI
+# end-to-end scripts (hostile inputs, checksum/rss/segment judges against tshark/scapy), all with
+# the program under test emulated. Not run: the `encapbench run`/`profile` harness tests
+# (Harness.*): they start benchmark binaries as children, which qemu-user does not follow, and
+# they test the runner, not CPU-dependent code. Results are labelled emulated (EB_EMULATED).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=$1 qemu=$2 model=$3
+start=$(date +%s)
+export QEMU_CPU=$model
+export EB_EMULATED="$qemu -cpu $model"
+bin=$build/bin
+wrap=$build/emulated/$(echo "$model" | tr -c 'A-Za-z0-9_\n-' '_' | cut -c1-40)
+mkdir -p "$wrap"
+for prog in encapbench eb-cli-catalogue; do
+  printf '#!/bin/sh\nexec %s %s "$@"\n' "$qemu" "$(readlink -f "$bin/$prog")" > "$wrap/$prog"
+  chmod +x "$wrap/$prog"
+done
+log=$wrap/log.txt
+: > "$log"
+pass=0 skip=0 fail=0 status=0
+for t in "$bin"/eb-test-*; do
+  [ -x "$t" ] || continue
+  out=$(EB_ENCAPBENCH="$wrap/encapbench" "$qemu" "$t" --gtest_brief=1 --gtest_filter='-Harness.*' 2>&1)
+  rc=$?
+  echo "== $(basename "$t") rc=$rc" >> "$log"
+  echo "$out" >> "$log"
+  p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  s=$(echo "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)
+  f=$(echo "$out" | grep -c '^\[  FAILED  \] [A-Za-z]')
+  pass=$((pass + ${p:-0})); skip=$((skip + ${s:-0})); fail=$((fail + ${f:-0}))
+  if [ $rc -ne 0 ]; then
+    status=1
+    echo "emulated: $(basename "$t") failed under $model (rc $rc):"; echo "$out" | grep -E "FAILED|Failure|error" | head -20
+  fi
+done
+fuzz=0
+for f in "$bin"/eb-fuzz-*; do
+  [ -x "$f" ] || continue
+  t=${f##*/eb-fuzz-}
+  dirs=""
+  for d in fuzz/corpus/$t fuzz/regressions/$t; do [ -d "$d" ] && dirs="$dirs $d"; done
+  if "$qemu" "$f" $dirs >> "$log" 2>&1; then fuzz=$((fuzz + 1)); else status=1; echo "emulated: fuzz replay $t failed under $model"; fi
+done
+cli=0
+run_cli() {
+  if "$@" >> "$log" 2>&1; then cli=$((cli + 1)); else status=1; echo "emulated: $* failed under $model"; fi
+}
+run_cli /usr/bin/python3 tests/cli/test_cli.py --encapbench "$wrap/encapbench" --catalogue "$wrap/eb-cli-catalogue"
+run_cli /usr/bin/python3 tests/rss/cli_rss_judge.py "$wrap/encapbench" "$wrap/rss"
+run_cli /usr/bin/python3 tests/segment/cli_segment.py "$wrap/encapbench" "$wrap/segment"
+run_cli /usr/bin/python3 tests/packet/scapy_offsets.py "$wrap/encapbench" "$wrap/scapy"
+[ -f tests/datasets/test_corpus_cli.py ] && run_cli /usr/bin/python3 tests/datasets/test_corpus_cli.py "$wrap/encapbench"
+echo "emulated: $(basename "$qemu" -static | sed 's/qemu-//') $model: gtest $pass pass / $skip skip / $fail fail," \
+     "fuzz replays $fuzz, cli scripts $cli ok, $(( $(date +%s) - start )) s (log: $log)"
+exit $status
