@@ -1,0 +1,212 @@
+// Hand-tuned AVX-512 one-pass packet checksums (see onepass.h for the method and its scope).
+//
+// The region is at most four zmm registers, loaded with zero-masked byte loads (no byte past the
+// outer IP packet is read, so a frame ending at an unmapped page is safe), and a second time two
+// bytes further on: in the frame's own view the inner IP header, the pseudo-header addresses and
+// the L4 range start on a 4-byte boundary, in the shifted view the outer IP header and GRE do
+// (Ethernet is 14 or 18 bytes). So every checksum is one zero-masked vpmaddwd per register on
+// whole dword lanes, the mask built with two BZHI per range (the L4 mask is the OR of the
+// pseudo-header's and the segment's). Words are biased by 0x8000 so the signed multiply-add is
+// exact; each covered lane adds 65536 back (vpmaddwd per register, not a vpdpwssd
+// chain: see lane_sums). The four sums are reduced together (one hadd tree),
+// folded in one xmm, and fill and verify work on native words throughout: a checksum field is
+// stored as the native word it was loaded as, so no byte swaps are needed but for the constants
+// (pseudo-header protocol/length, payload past the region). Only as many registers as the region
+// needs are touched (a template per register count).
+#include "kernels/common/x86_intrinsics.h"
+
+#include <cstring>
+
+#include "kernels/checksum/onepass.h"
+
+namespace eb::csum {
+
+namespace {
+
+#define EB_T __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2,popcnt")))
+#define EB_INLINE inline __attribute__((always_inline))
+
+// Dword lanes [b/4, ceil(e/4)) of the 64-lane region (b a multiple of 4). BZHI keeps every bit
+// for an index of 64 or more (the index is at most 64 here).
+EB_T EB_INLINE uint64_t lane_mask(uint32_t b, uint32_t e) {
+  return _bzhi_u64(~0ull, (e + 3) >> 2) & ~_bzhi_u64(~0ull, b >> 2);
+}
+
+EB_T EB_INLINE __m256i fold256(__m512i a) {
+  return _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+}
+
+inline uint16_t bswap16(uint16_t v) { return static_cast<uint16_t>((v << 8) | (v >> 8)); }
+// A partial sum (big-endian word convention) as a native-word value with the same fold.
+inline uint32_t native_of(uint32_t partial) { return bswap16(fold16(partial)); }
+
+// The four sums as dword-lane masks: outer IPv4 and GRE in the view shifted by two bytes (where
+// their ranges start on a dword), inner IPv4 and L4 (with the pseudo-header addresses: a union
+// of two ranges is the OR of their masks) in the frame's own view.
+struct Masks {
+  uint64_t outer_ip = 0, inner_ip = 0, l4 = 0, gre = 0;
+};
+
+// Extends onepass_plan with the dword alignment this kernel needs; false: defer.
+EB_T EB_INLINE bool lane_masks(const NvgreLayout& L, const OnePassPlan& p, Masks& m) {
+  const uint32_t l4_end = p.end[kRangeL4];
+  // An L4 range ending inside the region must end on a dword: past the region the view is zero.
+  if (l4_end < p.region && (l4_end & 3)) return false;
+  if (((L.outer.offset + 2) | (L.gre_offset + 2) | L.inner.offset | L.l4_offset) & 3) return false;
+  if (p.end[kRangeOuterIp] > p.begin[kRangeOuterIp]) m.outer_ip = lane_mask(p.begin[kRangeOuterIp] - 2, p.end[kRangeOuterIp] - 2);
+  if (p.end[kRangeGre] > p.begin[kRangeGre]) m.gre = lane_mask(p.begin[kRangeGre] - 2, p.end[kRangeGre] - 2);
+  if (p.end[kRangeInnerIp] > p.begin[kRangeInnerIp]) m.inner_ip = lane_mask(p.begin[kRangeInnerIp], p.end[kRangeInnerIp]);
+  m.l4 = lane_mask(p.begin[kRangePseudo], p.end[kRangePseudo]) | lane_mask(p.begin[kRangeL4], l4_end);
+  return true;
+}
+
+// Exact sums of the biased native words of each mask's lanes, as int32 lanes [outer, inner, l4, gre].
+// Latency matters more than throughput here (a packet is a few hundred instructions, so only one
+// or two are in flight): every register's products are independent zero-masked vpmaddwd, added
+// in a tree, rather than one vpdpwssd chain per sum.
+template <int N>
+EB_T EB_INLINE __m256i tree(__m512i* p) {
+  if constexpr (N >= 2) p[0] = _mm512_add_epi32(p[0], p[1]);
+  if constexpr (N >= 4) p[2] = _mm512_add_epi32(p[2], p[3]);
+  if constexpr (N >= 3) p[0] = _mm512_add_epi32(p[0], p[2]);
+  return fold256(p[0]);
+}
+
+template <int N>
+EB_T EB_INLINE __m128i lane_sums(const uint8_t* frame, uint32_t region, const Masks& m) {
+  const __m512i bias = _mm512_set1_epi16(static_cast<short>(0x8000));
+  const __m512i ones = _mm512_set1_epi16(1);
+  __m512i p_out[N], p_in[N], p_l4[N], p_gre[N];
+  for (int k = 0; k < N; ++k) {
+    const uint32_t left = region - 64u * k, left2 = left > 2 ? left - 2 : 0;  // left > 0 for k < N
+    const __m512i v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, left < 64 ? left : 64), frame + 64 * k), bias);
+    const __m512i w =
+        _mm512_xor_si512(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, left2 < 64 ? left2 : 64), frame + 2 + 64 * k), bias);
+    const unsigned sh = 16u * k;
+    p_in[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.inner_ip >> sh), v, ones);
+    p_l4[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.l4 >> sh), v, ones);
+    p_out[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.outer_ip >> sh), w, ones);
+    p_gre[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.gre >> sh), w, ones);
+  }
+  const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(tree<N>(p_out), tree<N>(p_in)),
+                                      _mm256_hadd_epi32(tree<N>(p_l4), tree<N>(p_gre)));
+  return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
+EB_T EB_INLINE __m128i region_lane_sums(const uint8_t* frame, uint32_t region, const Masks& m) {
+  switch ((region + 63) / 64) {
+    case 1: return lane_sums<1>(frame, region, m);
+    case 2: return lane_sums<2>(frame, region, m);
+    case 3: return lane_sums<3>(frame, region, m);
+    default: return lane_sums<4>(frame, region, m);
+  }
+}
+
+// Native sums folded to 16 bits, lanes [outer, inner, l4, gre]: the biased lane sums plus 65536
+// per lane a mask covered, plus `extra` (native values added to each sum).
+EB_T EB_INLINE __m128i folded(const uint8_t* frame, const OnePassPlan& p, const Masks& m, const uint32_t extra[4]) {
+  const __m128i s = region_lane_sums(frame, p.region, m);
+  auto corr = [](uint64_t mask) { return static_cast<int>(uint32_t(_mm_popcnt_u64(mask)) << 16); };
+  const __m128i c = _mm_setr_epi32(corr(m.outer_ip) + static_cast<int>(extra[0]), corr(m.inner_ip) + static_cast<int>(extra[1]),
+                                   corr(m.l4) + static_cast<int>(extra[2]), corr(m.gre) + static_cast<int>(extra[3]));
+  __m128i x = _mm_add_epi32(s, c);  // exact, non-negative, below 2^25
+  const __m128i lo16 = _mm_set1_epi32(0xFFFF);
+  x = _mm_add_epi32(_mm_and_si128(x, lo16), _mm_srli_epi32(x, 16));
+  return _mm_add_epi32(_mm_and_si128(x, lo16), _mm_srli_epi32(x, 16));
+}
+
+// The native values the L4 and GRE sums take from outside the region: the pseudo-header's
+// protocol and length, and the payload past the region (summed once by the bulk kernel).
+inline void outside_region(const uint8_t* frame, const NvgreLayout& L, const OnePassPlan& p, uint32_t& l4,
+                           uint32_t& gre) {
+  const uint32_t proto = L.l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
+  const uint32_t tail = p.l4_end > kOnePassRegion ? sum_avx512(frame + kOnePassRegion, p.l4_end - kOnePassRegion, 0) : 0;
+  l4 = native_of(csum_add(tail, proto + (L.l4_len & 0xFFFF) + (L.l4_len >> 16)));
+  gre = 0;
+  if (L.gre_checksum_present) {
+    uint32_t gre_tail = tail;
+    if (p.outer_end != p.l4_end)
+      gre_tail = p.outer_end > kOnePassRegion ? sum_avx512(frame + kOnePassRegion, p.outer_end - kOnePassRegion, 0) : 0;
+    gre = native_of(gre_tail);
+  }
+}
+
+inline uint16_t ld_native(const uint8_t* p) { return load_native<uint16_t>(p); }
+inline void st_native(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
+
+// Native ones-complement subtraction of a field (adding its complement).
+inline uint32_t not16(uint16_t v) { return static_cast<uint16_t>(~v); }
+
+#undef EB_T
+#undef EB_INLINE
+
+// The per-header path these kernels defer to: the same AVX-512 sum kernel.
+const ChecksumImpl& per_header() {
+  static const ChecksumImpl& r = *find_checksum("avx512");
+  return r;
+}
+
+}  // namespace
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2,popcnt")))
+uint8_t fill_onepass_avx512(uint8_t* frame, const NvgreLayout& L) {
+  OnePassPlan p;
+  Masks m;
+  if (!onepass_plan(L, p) || !lane_masks(L, p, m)) return checksum_fill(frame, L, per_header());
+  uint8_t* f_out = frame + L.outer.offset + 10;
+  uint8_t* f_in = frame + L.inner.offset + 10;
+  uint8_t* f_l4 = frame + L.l4_checksum_offset();
+  uint8_t* f_gre = frame + L.gre_offset + 4;
+  const bool out4 = L.outer.version == IpVersion::v4, in4 = L.inner.version == IpVersion::v4;
+  const bool gre = L.gre_checksum_present;
+  const uint16_t old_l4 = ld_native(f_l4), old_in = in4 ? ld_native(f_in) : 0;
+  uint32_t extra[4];
+  outside_region(frame, L, p, extra[2], extra[3]);
+  // Fill sums each range with its old field in place and takes the field out (offload.cc).
+  extra[0] = out4 ? not16(ld_native(f_out)) : 0;
+  extra[1] = not16(old_in);
+  extra[2] += not16(old_l4);
+  extra[3] += gre ? not16(ld_native(f_gre)) : 0;
+  alignas(16) uint32_t t[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(t), folded(frame, p, m, extra));
+  uint16_t c_l4 = static_cast<uint16_t>(~t[2]);
+  if (L.l4 == L4Proto::udp && c_l4 == 0) c_l4 = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
+  const uint16_t c_in = static_cast<uint16_t>(~t[1]);
+  uint8_t written = kCsumL4;
+  st_native(f_l4, c_l4);
+  if (in4) st_native(f_in, c_in), written |= kCsumInnerIp;
+  if (out4) st_native(f_out, static_cast<uint16_t>(~t[0])), written |= kCsumOuterIp;
+  if (gre) {
+    // GRE covers the new inner fields: replace the old ones in its sum.
+    uint32_t g = t[3] + not16(old_l4) + c_l4;
+    if (in4) g += not16(old_in) + c_in;
+    st_native(f_gre, static_cast<uint16_t>(~fold16(g)));
+    written |= kCsumGre;
+  }
+  return written;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2,popcnt")))
+VerifyResult verify_onepass_avx512(const uint8_t* frame, const NvgreLayout& L) {
+  OnePassPlan p;
+  Masks m;
+  if (onepass_plan(L, p) && lane_masks(L, p, m) &&
+      !(L.l4 == L4Proto::udp && ld_native(frame + L.l4_checksum_offset()) == 0)) {
+    uint32_t extra[4] = {0, 0, 0, 0};
+    outside_region(frame, L, p, extra[2], extra[3]);
+    const __mmask8 good = _mm_cmpeq_epi32_mask(folded(frame, p, m, extra), _mm_set1_epi32(0xFFFF));
+    const bool out4 = L.outer.version == IpVersion::v4, in4 = L.inner.version == IpVersion::v4;
+    const unsigned need = (out4 ? 1u : 0u) | (in4 ? 2u : 0u) | 4u | (L.gre_checksum_present ? 8u : 0u);
+    if ((good & need) == need) {
+      VerifyResult r;
+      r.l4 = CsumStatus::good;
+      if (out4) r.outer_ip = CsumStatus::good;
+      if (in4) r.inner_ip = CsumStatus::good;
+      if (L.gre_checksum_present) r.gre = CsumStatus::good;
+      return r;
+    }
+  }
+  return checksum_verify(frame, L, per_header());
+}
+
+}  // namespace eb::csum
