@@ -10,6 +10,7 @@
 
 #include "datasets/generator.h"
 #include "kernels/packet/nvgre.h"
+#include "kernels/packet/parse.h"
 #include "tests/support/guard_page.h"
 
 namespace eb {
@@ -53,6 +54,35 @@ TEST(ParseFast, SameLayoutAsFullParserOnEveryPresetAndTruncation) {
     }
   }
   EXPECT_GT(frames, 1000u);
+}
+
+// The parse family's records: fast and full agree on every frame (above, field for field); the
+// DPDK peer, where it recognises NVGRE with TCP/UDP inside, finds the same header size on the
+// plain shapes (it is a classifier: frames it does not recognise are not compared).
+TEST(ParseFamily, RecordsAgreeOnHeaderSize) {
+  const ParseImpl* fast = find_parse("fast");
+  const ParseImpl* full = find_parse("full");
+  const ParseImpl* dpdk = find_parse("dpdk-ptype");
+  ASSERT_TRUE(fast && full && dpdk);
+  EXPECT_EQ(full->info.kind, ImplKind::reference);
+  GeneratorConfig cfg;
+  cfg.preset = "header-sweep";
+  size_t compared = 0, frames = 0;
+  for (const GeneratedFrame& g : generate_frames(cfg)) {
+    const uint32_t ours = fast->header_size(g.bytes.data(), g.bytes.size());
+    ASSERT_EQ(ours, full->header_size(g.bytes.data(), g.bytes.size())) << g.label;
+    ASSERT_GT(ours, 0u) << g.label;
+    ++frames;
+    if (!dpdk->info.supported()) continue;
+    const NvgreLayout L = parse_nvgre(g.bytes.data(), g.bytes.size());
+    if (L.outer.ext_count || L.inner.ext_count) continue;  // DPDK walks extension headers its own way
+    const uint32_t theirs = dpdk->header_size(g.bytes.data(), g.bytes.size());
+    if (!theirs) continue;
+    EXPECT_EQ(theirs, ours) << g.label;
+    ++compared;
+  }
+  EXPECT_GT(frames, 100u);
+  if (dpdk->info.supported()) EXPECT_GT(compared, frames / 4) << "DPDK recognised too few NVGRE frames";
 }
 
 }  // namespace
