@@ -72,34 +72,53 @@ EB_T EB_INLINE __m256i tree(__m512i* p) {
   return fold256(p[0]);
 }
 
-template <int N>
+// Registers that lie wholly inside the region get plain loads, the rest zero-masked ones
+// (`plain` is a compile-time constant once the loop is unrolled): in the frame's view every
+// register but the last, in the shifted view every one but the last two (two bytes further on,
+// the last but one may end past the region).
+EB_T EB_INLINE __m512i load_view(bool plain, const uint8_t* p, uint32_t left) {
+  if (plain) return _mm512_loadu_si512(p);
+  return _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, left < 64 ? left : 64), p);
+}
+
+// kShifted: the outer IPv4 or GRE sum is wanted (else the shifted view is not loaded at all).
+template <int N, bool kShifted>
 EB_T EB_INLINE __m128i lane_sums(const uint8_t* frame, uint32_t region, const Masks& m) {
   const __m512i bias = _mm512_set1_epi16(static_cast<short>(0x8000));
   const __m512i ones = _mm512_set1_epi16(1);
   __m512i p_out[N], p_in[N], p_l4[N], p_gre[N];
+#pragma GCC unroll 4
   for (int k = 0; k < N; ++k) {
-    const uint32_t left = region - 64u * k, left2 = left > 2 ? left - 2 : 0;  // left > 0 for k < N
-    const __m512i v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, left < 64 ? left : 64), frame + 64 * k), bias);
-    const __m512i w =
-        _mm512_xor_si512(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, left2 < 64 ? left2 : 64), frame + 2 + 64 * k), bias);
+    const uint32_t left = region - 64u * k;  // > 0 for k < N
     const unsigned sh = 16u * k;
+    const __m512i v = _mm512_xor_si512(load_view(k < N - 1, frame + 64 * k, left), bias);
     p_in[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.inner_ip >> sh), v, ones);
     p_l4[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.l4 >> sh), v, ones);
-    p_out[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.outer_ip >> sh), w, ones);
-    p_gre[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.gre >> sh), w, ones);
+    if constexpr (kShifted) {
+      const __m512i w = _mm512_xor_si512(load_view(k < N - 2, frame + 2 + 64 * k, left > 2 ? left - 2 : 0), bias);
+      p_out[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.outer_ip >> sh), w, ones);
+      p_gre[k] = _mm512_maskz_madd_epi16(static_cast<__mmask16>(m.gre >> sh), w, ones);
+    } else {
+      p_out[k] = p_gre[k] = _mm512_setzero_si512();
+    }
   }
   const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(tree<N>(p_out), tree<N>(p_in)),
                                       _mm256_hadd_epi32(tree<N>(p_l4), tree<N>(p_gre)));
   return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
 }
 
-EB_T EB_INLINE __m128i region_lane_sums(const uint8_t* frame, uint32_t region, const Masks& m) {
+template <bool kShifted>
+EB_T EB_INLINE __m128i region_lane_sums_of(const uint8_t* frame, uint32_t region, const Masks& m) {
   switch ((region + 63) / 64) {
-    case 1: return lane_sums<1>(frame, region, m);
-    case 2: return lane_sums<2>(frame, region, m);
-    case 3: return lane_sums<3>(frame, region, m);
-    default: return lane_sums<4>(frame, region, m);
+    case 1: return lane_sums<1, kShifted>(frame, region, m);
+    case 2: return lane_sums<2, kShifted>(frame, region, m);
+    case 3: return lane_sums<3, kShifted>(frame, region, m);
+    default: return lane_sums<4, kShifted>(frame, region, m);
   }
+}
+
+EB_T EB_INLINE __m128i region_lane_sums(const uint8_t* frame, uint32_t region, const Masks& m) {
+  return (m.outer_ip | m.gre) ? region_lane_sums_of<true>(frame, region, m) : region_lane_sums_of<false>(frame, region, m);
 }
 
 // Native sums folded to 16 bits, lanes [outer, inner, l4, gre]: the biased lane sums plus 65536
