@@ -63,8 +63,8 @@ std::shared_ptr<const Corpus> corpus_for(const CorpusInput& in) {
   return c;
 }
 
-void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
-  std::shared_ptr<const Corpus> corpus = corpus_for(in);
+// The row's RSS pipeline; nullptr (and the row skipped with the reason) if it cannot be made.
+std::unique_ptr<RssPipeline> pipeline_for(benchmark::State& state, const ToeplitzImpl& rss) {
   RssConfig cfg;
   cfg.impl = rss.info.name;
   std::string error;
@@ -73,8 +73,14 @@ void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImp
     state.SkipWithError(("RSS pipeline: " + error).c_str());
     for (auto _ : state) {
     }
-    return;
   }
+  return pipeline;
+}
+
+void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
+  std::shared_ptr<const Corpus> corpus = corpus_for(in);
+  auto pipeline = pipeline_for(state, rss);
+  if (!pipeline) return;
   const Corpus& c = *corpus;
   const size_t n = c.size();
   std::array<uint64_t, 64> per_queue{};
@@ -100,16 +106,8 @@ void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImp
 void bm_rxpath_burst(benchmark::State& state, const CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss,
                      size_t burst) {
   std::shared_ptr<const Corpus> corpus = corpus_for(in);
-  RssConfig cfg;
-  cfg.impl = rss.info.name;
-  std::string error;
-  auto pipeline = RssPipeline::create(cfg, &error);
-  if (!pipeline) {
-    state.SkipWithError(("RSS pipeline: " + error).c_str());
-    for (auto _ : state) {
-    }
-    return;
-  }
+  auto pipeline = pipeline_for(state, rss);
+  if (!pipeline) return;
   const Corpus& c = *corpus;
   const size_t n = c.size();
   std::vector<NvgreLayout> layouts(burst);
