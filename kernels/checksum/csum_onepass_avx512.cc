@@ -26,38 +26,27 @@ namespace {
 #define EB_T __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2,popcnt")))
 #define EB_INLINE inline __attribute__((always_inline))
 
-// Dword lanes [b/4, ceil(e/4)) of the 64-lane region (b a multiple of 4). BZHI keeps every bit
-// for an index of 64 or more (the index is at most 64 here).
-EB_T EB_INLINE uint64_t lane_mask(uint32_t b, uint32_t e) {
-  return _bzhi_u64(~0ull, (e + 3) >> 2) & ~_bzhi_u64(~0ull, b >> 2);
-}
+// Lanes [b, e) of the 64-lane region. BZHI keeps every bit for an index of 64 or more (the
+// index is at most 65 here).
+EB_T EB_INLINE uint64_t lane_mask(uint32_t b, uint32_t e) { return _bzhi_u64(~0ull, e) & ~_bzhi_u64(~0ull, b); }
 
 EB_T EB_INLINE __m256i fold256(__m512i a) {
   return _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
 }
 
-inline uint16_t bswap16(uint16_t v) { return static_cast<uint16_t>((v << 8) | (v >> 8)); }
-// A partial sum (big-endian word convention) as a native-word value with the same fold.
-inline uint32_t native_of(uint32_t partial) { return bswap16(fold16(partial)); }
-
-// The four sums as dword-lane masks: outer IPv4 and GRE in the view shifted by two bytes (where
-// their ranges start on a dword), inner IPv4 and L4 (with the pseudo-header addresses: a union
-// of two ranges is the OR of their masks) in the frame's own view.
+// The four sums as dword-lane masks (OnePassLanes): outer IPv4 and GRE in the shifted view,
+// inner IPv4 and L4 (a union of two ranges is the OR of their masks) in the frame's own view.
 struct Masks {
   uint64_t outer_ip = 0, inner_ip = 0, l4 = 0, gre = 0;
 };
 
-// Extends onepass_plan with the dword alignment this kernel needs; false: defer.
-EB_T EB_INLINE bool lane_masks(const NvgreLayout& L, const OnePassPlan& p, Masks& m) {
-  const uint32_t l4_end = p.end[kRangeL4];
-  // An L4 range ending inside the region must end on a dword: past the region the view is zero.
-  if (l4_end < p.region && (l4_end & 3)) return false;
-  if (((L.outer.offset + 2) | (L.gre_offset + 2) | L.inner.offset | L.l4_offset) & 3) return false;
-  if (p.end[kRangeOuterIp] > p.begin[kRangeOuterIp]) m.outer_ip = lane_mask(p.begin[kRangeOuterIp] - 2, p.end[kRangeOuterIp] - 2);
-  if (p.end[kRangeGre] > p.begin[kRangeGre]) m.gre = lane_mask(p.begin[kRangeGre] - 2, p.end[kRangeGre] - 2);
-  if (p.end[kRangeInnerIp] > p.begin[kRangeInnerIp]) m.inner_ip = lane_mask(p.begin[kRangeInnerIp], p.end[kRangeInnerIp]);
-  m.l4 = lane_mask(p.begin[kRangePseudo], p.end[kRangePseudo]) | lane_mask(p.begin[kRangeL4], l4_end);
-  return true;
+EB_T EB_INLINE Masks masks_of(const OnePassLanes& q) {
+  Masks m;
+  m.outer_ip = lane_mask(q.outer_b, q.outer_e);
+  m.inner_ip = lane_mask(q.inner_b, q.inner_e);
+  m.l4 = lane_mask(q.pseudo_b, q.pseudo_e) | lane_mask(q.l4_b, q.l4_e);
+  m.gre = lane_mask(q.gre_b, q.gre_e);
+  return m;
 }
 
 // Exact sums of the biased native words of each mask's lanes, as int32 lanes [outer, inner, l4, gre].
@@ -134,28 +123,6 @@ EB_T EB_INLINE __m128i folded(const uint8_t* frame, const OnePassPlan& p, const 
   return _mm_add_epi32(_mm_and_si128(x, lo16), _mm_srli_epi32(x, 16));
 }
 
-// The native values the L4 and GRE sums take from outside the region: the pseudo-header's
-// protocol and length, and the payload past the region (summed once by the bulk kernel).
-inline void outside_region(const uint8_t* frame, const NvgreLayout& L, const OnePassPlan& p, uint32_t& l4,
-                           uint32_t& gre) {
-  const uint32_t proto = L.l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
-  const uint32_t tail = p.l4_end > kOnePassRegion ? sum_avx512(frame + kOnePassRegion, p.l4_end - kOnePassRegion, 0) : 0;
-  l4 = native_of(csum_add(tail, proto + (L.l4_len & 0xFFFF) + (L.l4_len >> 16)));
-  gre = 0;
-  if (L.gre_checksum_present) {
-    uint32_t gre_tail = tail;
-    if (p.outer_end != p.l4_end)
-      gre_tail = p.outer_end > kOnePassRegion ? sum_avx512(frame + kOnePassRegion, p.outer_end - kOnePassRegion, 0) : 0;
-    gre = native_of(gre_tail);
-  }
-}
-
-inline uint16_t ld_native(const uint8_t* p) { return load_native<uint16_t>(p); }
-inline void st_native(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
-
-// Native ones-complement subtraction of a field (adding its complement).
-inline uint32_t not16(uint16_t v) { return static_cast<uint16_t>(~v); }
-
 #undef EB_T
 #undef EB_INLINE
 
@@ -170,60 +137,26 @@ const ChecksumImpl& per_header() {
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2,popcnt")))
 uint8_t fill_onepass_avx512(uint8_t* frame, const NvgreLayout& L) {
   OnePassPlan p;
-  Masks m;
-  if (!onepass_plan(L, p) || !lane_masks(L, p, m)) return checksum_fill(frame, L, per_header());
-  uint8_t* f_out = frame + L.outer.offset + 10;
-  uint8_t* f_in = frame + L.inner.offset + 10;
-  uint8_t* f_l4 = frame + L.l4_checksum_offset();
-  uint8_t* f_gre = frame + L.gre_offset + 4;
-  const bool out4 = L.outer.version == IpVersion::v4, in4 = L.inner.version == IpVersion::v4;
-  const bool gre = L.gre_checksum_present;
-  const uint16_t old_l4 = ld_native(f_l4), old_in = in4 ? ld_native(f_in) : 0;
-  uint32_t extra[4];
-  outside_region(frame, L, p, extra[2], extra[3]);
-  // Fill sums each range with its old field in place and takes the field out (offload.cc).
-  extra[0] = out4 ? not16(ld_native(f_out)) : 0;
-  extra[1] = not16(old_in);
-  extra[2] += not16(old_l4);
-  extra[3] += gre ? not16(ld_native(f_gre)) : 0;
-  alignas(16) uint32_t t[4];
-  _mm_store_si128(reinterpret_cast<__m128i*>(t), folded(frame, p, m, extra));
-  uint16_t c_l4 = static_cast<uint16_t>(~t[2]);
-  if (L.l4 == L4Proto::udp && c_l4 == 0) c_l4 = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
-  const uint16_t c_in = static_cast<uint16_t>(~t[1]);
-  uint8_t written = kCsumL4;
-  st_native(f_l4, c_l4);
-  if (in4) st_native(f_in, c_in), written |= kCsumInnerIp;
-  if (out4) st_native(f_out, static_cast<uint16_t>(~t[0])), written |= kCsumOuterIp;
-  if (gre) {
-    // GRE covers the new inner fields: replace the old ones in its sum.
-    uint32_t g = t[3] + not16(old_l4) + c_l4;
-    if (in4) g += not16(old_in) + c_in;
-    st_native(f_gre, static_cast<uint16_t>(~fold16(g)));
-    written |= kCsumGre;
-  }
-  return written;
+  OnePassLanes q;
+  if (!onepass_plan(L, p) || !onepass_lanes(L, p, q)) return checksum_fill(frame, L, per_header());
+  uint32_t extra[kSumCount];
+  onepass_outside(frame, L, p, sum_avx512, extra);
+  onepass_fill_extra(frame, L, extra);
+  alignas(16) uint32_t t[kSumCount];
+  _mm_store_si128(reinterpret_cast<__m128i*>(t), folded(frame, p, masks_of(q), extra));
+  return onepass_store(frame, L, t);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2,popcnt")))
 VerifyResult verify_onepass_avx512(const uint8_t* frame, const NvgreLayout& L) {
   OnePassPlan p;
-  Masks m;
-  if (onepass_plan(L, p) && lane_masks(L, p, m) &&
-      !(L.l4 == L4Proto::udp && ld_native(frame + L.l4_checksum_offset()) == 0)) {
-    uint32_t extra[4] = {0, 0, 0, 0};
-    outside_region(frame, L, p, extra[2], extra[3]);
-    const __mmask8 good = _mm_cmpeq_epi32_mask(folded(frame, p, m, extra), _mm_set1_epi32(0xFFFF));
-    const bool out4 = L.outer.version == IpVersion::v4, in4 = L.inner.version == IpVersion::v4;
-    const unsigned need = (out4 ? 1u : 0u) | (in4 ? 2u : 0u) | 4u | (L.gre_checksum_present ? 8u : 0u);
-    if ((good & need) == need) {
-      VerifyResult r;
-      r.l4 = CsumStatus::good;
-      if (out4) r.outer_ip = CsumStatus::good;
-      if (in4) r.inner_ip = CsumStatus::good;
-      if (L.gre_checksum_present) r.gre = CsumStatus::good;
-      return r;
-    }
+  OnePassLanes q;
+  VerifyResult r;
+  if (onepass_plan(L, p) && onepass_lanes(L, p, q) && !onepass_udp_zero(frame, L)) {
+    uint32_t extra[kSumCount];
+    onepass_outside(frame, L, p, sum_avx512, extra);
+    const __mmask8 good = _mm_cmpeq_epi32_mask(folded(frame, p, masks_of(q), extra), _mm_set1_epi32(0xFFFF));
+    if (onepass_all_good(L, good, r)) return r;
   }
   return checksum_verify(frame, L, per_header());
 }

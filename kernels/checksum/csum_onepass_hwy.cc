@@ -1,12 +1,11 @@
 // Portable Highway one-pass packet checksums, compiled once per Highway target (see onepass.h for
 // the method and its scope; csum_onepass_avx512.cc is the hand-tuned twin).
 //
-// Each vector of the region is biased by 0x8000 once; each range adds the words of a vector that
-// fall in it (an index compare against the range's word bounds, IfThenElseZero, and the signed
-// multiply-add ReorderWidenMulAccumulate, exact thanks to the bias). Every vector owns a window of
-// words so that no word is counted twice. Loads never pass the region's end: targets with a true
-// masked load (AVX-512, SVE) use it; the others load the last vector so that it ends at the
-// region's end (overlapping the previous one) and handle an odd last byte in scalar code.
+// The same two views and dword lanes as the AVX-512 kernel: per vector, each lane's two native
+// words are added in 32 bits (no bias needed), and each checksum adds the lanes FirstN masks
+// select. Loads never pass the region's end: targets with a true masked load (AVX-512, SVE) use
+// it; the others copy the region into a zero-padded buffer first (Highway 1.0.3's MaskedLoad on
+// SSE4/AVX2 reads the whole vector). The scalar target sums the same byte ranges directly.
 #include <cstring>
 
 #undef HWY_TARGET_INCLUDE
@@ -21,75 +20,66 @@ namespace eb::csum {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void OnePassRegionSums(const uint8_t* HWY_RESTRICT frame, const OnePassPlan& p, uint64_t* HWY_RESTRICT native) {
+// The four native sums (OnePassSum order) of the region, exact.
+void OnePassLaneSums(const uint8_t* HWY_RESTRICT frame, const OnePassPlan& p, const OnePassLanes& q,
+                     uint64_t* HWY_RESTRICT sums) {
 #if HWY_TARGET == HWY_SCALAR
-  for (int r = 0; r < kRangeCount; ++r)
-    native[r] = p.end[r] > p.begin[r] ? native_sum_scalar(frame + p.begin[r], p.end[r] - p.begin[r]) : 0;
+  auto range = [&](uint32_t b, uint32_t e, uint32_t shift) -> uint64_t {
+    // Lanes [b, e) of the view at frame + shift, clipped to the region (zero past it).
+    const uint32_t lo = 4 * b + shift, hi = 4 * e + shift < p.region ? 4 * e + shift : p.region;
+    return hi > lo ? native_sum_scalar(frame + lo, hi - lo) : 0;
+  };
+  sums[kSumOuterIp] = range(q.outer_b, q.outer_e, 2);
+  sums[kSumInnerIp] = range(q.inner_b, q.inner_e, 0);
+  sums[kSumL4] = range(q.pseudo_b, q.pseudo_e, 0) + range(q.l4_b, q.l4_e, 0);
+  sums[kSumGre] = range(q.gre_b, q.gre_e, 2);
 #else
-  // MaskedLoad suppresses faults on masked-off lanes only where the hardware masks the load.
+  // MaskedLoad suppresses faults on masked-off lanes only where the hardware masks the load;
+  // elsewhere the region is copied into a zero-padded buffer first.
   constexpr bool kMaskedLoad = HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_SVE ||
                                HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || HWY_TARGET == HWY_SVE2_128;
   const hn::ScalableTag<uint8_t> d8;
-  const hn::ScalableTag<int16_t> d16;
-  const hn::ScalableTag<int32_t> d32;
+  const hn::ScalableTag<uint32_t> d32;
   using V32 = hn::Vec<decltype(d32)>;
-  const uint32_t lanes = static_cast<uint32_t>(hn::Lanes(d8));
-  const uint32_t even = p.region & ~1u;  // vector lanes hold words [0, even / 2)
-
-  int16_t wb[kRangeCount], we[kRangeCount];  // word bounds, clipped to the vector part
-  for (int r = 0; r < kRangeCount; ++r) {
-    const uint32_t e = (p.end[r] < even ? p.end[r] : even) / 2, b = p.begin[r] / 2;
-    wb[r] = static_cast<int16_t>(b);
-    we[r] = static_cast<int16_t>(e > b ? e : b);
+  const uint32_t lanes8 = static_cast<uint32_t>(hn::Lanes(d8)), lanes32 = lanes8 / 4;
+  HWY_ALIGN uint8_t buf[kOnePassRegion + 2 * HWY_MAX_BYTES];
+  const uint8_t* src = frame;
+  if (!kMaskedLoad) {
+    const uint32_t padded = (p.region + lanes8 - 1) / lanes8 * lanes8 + 4;
+    std::memcpy(buf, frame, p.region);
+    std::memset(buf + p.region, 0, padded - p.region);
+    src = buf;
   }
-  // A region shorter than one vector on a target without a masked load: a zero-padded copy.
-  HWY_ALIGN uint8_t small[HWY_MAX_BYTES];
-  if (!kMaskedLoad && even < lanes) {
-    std::memcpy(small, frame, even);
-    std::memset(small + even, 0, lanes - even);
+  // Each lane's value: the sum of its two native words (exact in 32 bits).
+  const auto lo16 = hn::Set(d32, 0xFFFFu);
+  auto pair_sums = [&](hn::Vec<decltype(d8)> v) {
+    const auto w = hn::BitCast(d32, v);
+    return hn::Add(hn::And(w, lo16), hn::ShiftRight<16>(w));
+  };
+  auto load = [&](uint32_t off, uint32_t avail) {
+    if constexpr (kMaskedLoad) return hn::MaskedLoad(hn::FirstN(d8, avail), d8, src + off);
+    return hn::LoadU(d8, src + off);
+  };
+  // Lanes [b, e) of the vector whose first lane is `base`, as a mask.
+  auto in = [&](uint32_t b, uint32_t e, uint32_t base) {
+    const uint32_t lo = b > base ? (b - base < lanes32 ? b - base : lanes32) : 0;
+    const uint32_t hi = e > base ? (e - base < lanes32 ? e - base : lanes32) : 0;
+    return hn::AndNot(hn::FirstN(d32, lo), hn::FirstN(d32, hi));
+  };
+  V32 a_out = hn::Zero(d32), a_in = a_out, a_l4 = a_out, a_gre = a_out;
+  for (uint32_t off = 0; off < p.region; off += lanes8) {
+    const uint32_t left = p.region - off, base = off / 4;
+    const auto s0 = pair_sums(load(off, left));                        // the frame's view
+    const auto s1 = pair_sums(load(off + 2, left > 2 ? left - 2 : 0));  // two bytes on
+    a_in = hn::Add(a_in, hn::IfThenElseZero(in(q.inner_b, q.inner_e, base), s0));
+    a_l4 = hn::Add(a_l4, hn::IfThenElseZero(hn::Or(in(q.pseudo_b, q.pseudo_e, base), in(q.l4_b, q.l4_e, base)), s0));
+    a_out = hn::Add(a_out, hn::IfThenElseZero(in(q.outer_b, q.outer_e, base), s1));
+    a_gre = hn::Add(a_gre, hn::IfThenElseZero(in(q.gre_b, q.gre_e, base), s1));
   }
-
-  const auto bias = hn::Set(d16, static_cast<int16_t>(-32768));
-  const auto ones = hn::Set(d16, 1);
-  // Named accumulators, not an array: sizeless vector types (SVE) cannot form arrays.
-  V32 a0 = hn::Zero(d32), a1 = a0, a2 = a0, a3 = a0, a4 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0;
-  for (uint32_t off = 0; off < even; off += lanes) {
-    uint32_t base = off;
-    auto load = [&]() {
-      if constexpr (kMaskedLoad) {
-        return hn::MaskedLoad(hn::FirstN(d8, even - off), d8, frame + off);
-      } else {
-        if (off + lanes <= even) return hn::LoadU(d8, frame + off);
-        if (even >= lanes) return base = even - lanes, hn::LoadU(d8, frame + base);
-        return hn::Load(d8, small);
-      }
-    };
-    const auto vb = hn::Xor(hn::BitCast(d16, load()), bias);
-    const auto idx = hn::Iota(d16, static_cast<int16_t>(base / 2));
-    const int16_t lo = static_cast<int16_t>(off / 2);
-    const int16_t hi = static_cast<int16_t>((off + lanes < even ? off + lanes : even) / 2);
-    auto add = [&](int r, V32& acc, V32& acc1) {
-      const int16_t b = wb[r] > lo ? wb[r] : lo, e = we[r] < hi ? we[r] : hi;
-      if (b >= e) return;
-      const auto m = hn::And(hn::Gt(idx, hn::Set(d16, static_cast<int16_t>(b - 1))), hn::Lt(idx, hn::Set(d16, e)));
-      acc = hn::ReorderWidenMulAccumulate(d32, hn::IfThenElseZero(m, vb), ones, acc, acc1);
-    };
-    add(0, a0, c0);
-    add(1, a1, c1);
-    add(2, a2, c2);
-    add(3, a3, c3);
-    add(4, a4, c4);
-  }
-  static_assert(kRangeCount == 5, "one accumulator pair per range");
-  const int64_t s[kRangeCount] = {
-      hn::GetLane(hn::SumOfLanes(d32, hn::Add(a0, c0))), hn::GetLane(hn::SumOfLanes(d32, hn::Add(a1, c1))),
-      hn::GetLane(hn::SumOfLanes(d32, hn::Add(a2, c2))), hn::GetLane(hn::SumOfLanes(d32, hn::Add(a3, c3))),
-      hn::GetLane(hn::SumOfLanes(d32, hn::Add(a4, c4)))};
-  for (int r = 0; r < kRangeCount; ++r) {
-    native[r] = static_cast<uint64_t>(s[r] + int64_t{32768} * (we[r] - wb[r]));
-    // An odd region's last byte (an even frame offset: the low byte of a native word).
-    if ((p.region & 1) && p.end[r] == p.region && p.begin[r] < p.end[r]) native[r] += frame[p.region - 1];
-  }
+  sums[kSumOuterIp] = hn::GetLane(hn::SumOfLanes(d32, a_out));
+  sums[kSumInnerIp] = hn::GetLane(hn::SumOfLanes(d32, a_in));
+  sums[kSumL4] = hn::GetLane(hn::SumOfLanes(d32, a_l4));
+  sums[kSumGre] = hn::GetLane(hn::SumOfLanes(d32, a_gre));
 #endif
 }
 
@@ -100,7 +90,7 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace eb::csum {
 
-HWY_EXPORT(OnePassRegionSums);
+HWY_EXPORT(OnePassLaneSums);
 
 namespace {
 
@@ -116,25 +106,40 @@ const HwyOnePass& hwy_onepass() {
   return h;
 }
 
+// The four sums folded to 16 bits with `extra` added.
+void folded(const uint8_t* frame, const OnePassPlan& p, const OnePassLanes& q, const uint32_t extra[kSumCount],
+            uint32_t t[kSumCount]) {
+  uint64_t s[kSumCount];
+  HWY_DYNAMIC_DISPATCH(OnePassLaneSums)(frame, p, q, s);
+  for (int r = 0; r < kSumCount; ++r) t[r] = fold16(s[r] + extra[r]);
+}
+
 }  // namespace
 
 uint8_t fill_onepass_hwy(uint8_t* frame, const NvgreLayout& L) {
   const HwyOnePass& h = hwy_onepass();
   OnePassPlan p;
-  if (!onepass_plan(L, p)) return checksum_fill(frame, L, *h.per_header);
-  uint64_t native[kRangeCount];
-  HWY_DYNAMIC_DISPATCH(OnePassRegionSums)(frame, p, native);
-  return onepass_store(frame, L, onepass_combine(frame, L, p, native, h.bulk));
+  OnePassLanes q;
+  if (!onepass_plan(L, p) || !onepass_lanes(L, p, q)) return checksum_fill(frame, L, *h.per_header);
+  uint32_t extra[kSumCount], t[kSumCount];
+  onepass_outside(frame, L, p, h.bulk, extra);
+  onepass_fill_extra(frame, L, extra);
+  folded(frame, p, q, extra, t);
+  return onepass_store(frame, L, t);
 }
 
 VerifyResult verify_onepass_hwy(const uint8_t* frame, const NvgreLayout& L) {
   const HwyOnePass& h = hwy_onepass();
   OnePassPlan p;
+  OnePassLanes q;
   VerifyResult r;
-  if (onepass_plan(L, p)) {
-    uint64_t native[kRangeCount];
-    HWY_DYNAMIC_DISPATCH(OnePassRegionSums)(frame, p, native);
-    if (onepass_all_good(frame, L, onepass_combine(frame, L, p, native, h.bulk), r)) return r;
+  if (onepass_plan(L, p) && onepass_lanes(L, p, q) && !onepass_udp_zero(frame, L)) {
+    uint32_t extra[kSumCount], t[kSumCount];
+    onepass_outside(frame, L, p, h.bulk, extra);
+    folded(frame, p, q, extra, t);
+    unsigned good = 0;
+    for (int k = 0; k < kSumCount; ++k) good |= (t[k] == 0xFFFF ? 1u : 0u) << k;
+    if (onepass_all_good(L, good, r)) return r;
   }
   return checksum_verify(frame, L, *h.per_header);
 }

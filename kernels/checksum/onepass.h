@@ -8,15 +8,16 @@
 //   (header and the payload inside the region), GRE (GRE header to the end of the region)
 //
 // Bytes past the region (the payload of a large packet) are summed once by the bulk kernel and
-// shared by the L4 and GRE checksums. Every range starts at an even frame offset (Ethernet 14/18,
-// IPv4 IHL*4, IPv6 40+8n, GRE 4n), so every range's sum is a sum of the same frame-aligned
-// native words, and ranges combine by plain ones-complement addition.
+// shared by the L4 and GRE checksums. The sums are taken over whole dword lanes of two views of
+// the region (OnePassLanes) in native words, exactly (never the ones-complement "-0" of an
+// empty sum), so every field folds to the per-header path's value.
 //
 // The kernels cover exactly the shapes where this is provably the per-header path's result
 // (onepass_plan); everything else, and every receive result that is not all-good, is handed to
 // the per-header path (offload.cc), so statuses other than good keep that path's semantics.
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/checksum/csum_internal.h"
 #include "kernels/checksum/offload.h"
@@ -61,80 +62,110 @@ inline bool onepass_plan(const NvgreLayout& L, OnePassPlan& p) {
   return true;
 }
 
-// The packet's partial sums (ones_complement.h convention), fields as they are in the frame.
-struct OnePassSums {
-  uint32_t outer_ip = 0, inner_ip = 0, l4 = 0, gre = 0;
+// ---- Dword lanes and native words (what both kernels compute on) --------------------------
+// In the frame's own view the inner IP header, the pseudo-header addresses and the L4 range start
+// on 4-byte boundaries; in the view two bytes further on (frame + 2) the outer IP header and GRE
+// do (Ethernet is 14 or 18 bytes). So each checksum is a sum over whole dword lanes of one view,
+// and the L4 checksum over two lane ranges (pseudo-header addresses and the L4 segment).
+enum OnePassSum : int { kSumOuterIp = 0, kSumInnerIp, kSumL4, kSumGre, kSumCount };
+
+struct OnePassLanes {
+  // Lanes [b, e) (dword index in its view); empty: b == e. l4 has two ranges (pseudo, segment).
+  uint32_t outer_b = 0, outer_e = 0, inner_b = 0, inner_e = 0, pseudo_b = 0, pseudo_e = 0, l4_b = 0, l4_e = 0,
+           gre_b = 0, gre_e = 0;
 };
 
-// native[r]: the exact sum of the native (little-endian) 16-bit words of range r, a trailing odd
-// byte padded with zero. `bulk` sums bytes past the region (a registry sum kernel).
-inline OnePassSums onepass_combine(const uint8_t* frame, const NvgreLayout& L, const OnePassPlan& p,
-                                   const uint64_t native[kRangeCount], SumFn bulk) {
-  OnePassSums s;
-  s.outer_ip = to_partial(native[kRangeOuterIp], 0);
-  s.inner_ip = to_partial(native[kRangeInnerIp], 0);
+// Extends onepass_plan with the dword alignment; false: defer. The views are zero past the
+// region, so a range ending at the region's end may round up to a whole lane.
+inline bool onepass_lanes(const NvgreLayout& L, const OnePassPlan& p, OnePassLanes& q) {
+  const uint32_t l4_end = p.end[kRangeL4];
+  if (l4_end < p.region && (l4_end & 3)) return false;
+  if (((L.outer.offset + 2) | (L.gre_offset + 2) | L.inner.offset | L.l4_offset) & 3) return false;
+  auto lanes = [](uint32_t b, uint32_t e, int shift, uint32_t& lb, uint32_t& le) {
+    if (e > b) lb = (b - shift) >> 2, le = (e - shift + 3) >> 2;
+  };
+  lanes(p.begin[kRangeOuterIp], p.end[kRangeOuterIp], 2, q.outer_b, q.outer_e);
+  lanes(p.begin[kRangeGre], p.end[kRangeGre], 2, q.gre_b, q.gre_e);
+  lanes(p.begin[kRangeInnerIp], p.end[kRangeInnerIp], 0, q.inner_b, q.inner_e);
+  lanes(p.begin[kRangePseudo], p.end[kRangePseudo], 0, q.pseudo_b, q.pseudo_e);
+  lanes(p.begin[kRangeL4], l4_end, 0, q.l4_b, q.l4_e);
+  return true;
+}
+
+inline uint16_t onepass_bswap16(uint16_t v) { return static_cast<uint16_t>((v << 8) | (v >> 8)); }
+inline uint16_t ld_native16(const uint8_t* p) { return load_native<uint16_t>(p); }
+inline void st_native16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
+// Native ones-complement subtraction of a field (adding its complement).
+inline uint32_t not16(uint16_t v) { return static_cast<uint16_t>(~v); }
+
+// What the L4 and GRE sums take from outside the region, as native values: the pseudo-header's
+// protocol and length, and the payload past the region (summed once by `bulk`, a registry sum
+// kernel, for both).
+inline void onepass_outside(const uint8_t* frame, const NvgreLayout& L, const OnePassPlan& p, SumFn bulk,
+                            uint32_t extra[kSumCount]) {
   const uint32_t proto = L.l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
   const uint32_t tail = p.l4_end > kOnePassRegion ? bulk(frame + kOnePassRegion, p.l4_end - kOnePassRegion, 0) : 0;
-  s.l4 = csum_add(to_partial(native[kRangeL4] + native[kRangePseudo], proto + (L.l4_len & 0xFFFF) + (L.l4_len >> 16)),
-                  tail);
+  extra[kSumOuterIp] = extra[kSumInnerIp] = 0;
+  extra[kSumL4] = onepass_bswap16(fold16(csum_add(tail, proto + (L.l4_len & 0xFFFF) + (L.l4_len >> 16))));
+  extra[kSumGre] = 0;
   if (L.gre_checksum_present) {
     uint32_t gre_tail = tail;
     if (p.outer_end != p.l4_end)
       gre_tail = p.outer_end > kOnePassRegion ? bulk(frame + kOnePassRegion, p.outer_end - kOnePassRegion, 0) : 0;
-    s.gre = csum_add(to_partial(native[kRangeGre], 0), gre_tail);
+    extra[kSumGre] = onepass_bswap16(fold16(gre_tail));
   }
-  return s;
 }
 
-// Ones-complement subtraction of a field's old value (offload.cc: fill sums with the old field
-// in place and takes it out, rather than storing into a range before loading it).
-inline uint32_t onepass_without(uint32_t sum, uint16_t old_field) {
-  return csum_add(sum, static_cast<uint16_t>(~old_field));
+// Transmit, first half: fill sums each range with its old field in place and takes the field out
+// (offload.cc: no store into a range before loading it), so the old fields join `extra`.
+inline void onepass_fill_extra(const uint8_t* frame, const NvgreLayout& L, uint32_t extra[kSumCount]) {
+  if (L.outer.version == IpVersion::v4) extra[kSumOuterIp] += not16(ld_native16(frame + L.outer.offset + 10));
+  if (L.inner.version == IpVersion::v4) extra[kSumInnerIp] += not16(ld_native16(frame + L.inner.offset + 10));
+  extra[kSumL4] += not16(ld_native16(frame + L.l4_checksum_offset()));
+  if (L.gre_checksum_present) extra[kSumGre] += not16(ld_native16(frame + L.gre_offset + 4));
 }
 
-// Transmit: writes every field from sums taken over the frame as it was, in the per-header
-// path's order and with its rules (UDP 0 is sent as 0xFFFF; GRE sees the new inner fields).
-inline uint8_t onepass_store(uint8_t* frame, const NvgreLayout& L, const OnePassSums& s) {
-  uint8_t* l4_field = frame + L.l4_checksum_offset();
-  const uint16_t old_l4 = load_be16(l4_field);
-  uint16_t c_l4 = csum_finish(onepass_without(s.l4, old_l4));
-  if (L.l4 == L4Proto::udp && c_l4 == 0) c_l4 = 0xFFFF;
+// Transmit, second half: t[] are the four native sums (with `extra`) folded to 16 bits. Writes
+// every field in the per-header path's order and with its rules (UDP 0 is sent as 0xFFFF; GRE
+// sees the new inner fields). A field is stored as the native word it was loaded as.
+inline uint8_t onepass_store(uint8_t* frame, const NvgreLayout& L, const uint32_t t[kSumCount]) {
+  uint8_t* f_l4 = frame + L.l4_checksum_offset();
+  uint8_t* f_in = frame + L.inner.offset + 10;
+  const bool in4 = L.inner.version == IpVersion::v4;
+  const uint16_t old_l4 = ld_native16(f_l4), old_in = in4 ? ld_native16(f_in) : 0;
+  uint16_t c_l4 = static_cast<uint16_t>(~t[kSumL4]);
+  if (L.l4 == L4Proto::udp && c_l4 == 0) c_l4 = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
+  const uint16_t c_in = static_cast<uint16_t>(~t[kSumInnerIp]);
   uint8_t written = kCsumL4;
-  uint32_t gre = 0;
-  uint8_t* gre_field = frame + L.gre_offset + 4;
-  if (L.gre_checksum_present)
-    gre = csum_add(onepass_without(onepass_without(s.gre, load_be16(gre_field)), old_l4), c_l4);
-  store_be16(l4_field, c_l4);
-  if (L.inner.version == IpVersion::v4) {
-    uint8_t* f = frame + L.inner.offset + 10;
-    const uint16_t old_ip = load_be16(f);
-    const uint16_t c = csum_finish(onepass_without(s.inner_ip, old_ip));
-    if (L.gre_checksum_present) gre = csum_add(onepass_without(gre, old_ip), c);
-    store_be16(f, c);
-    written |= kCsumInnerIp;
-  }
-  if (L.outer.version == IpVersion::v4) {
-    uint8_t* f = frame + L.outer.offset + 10;
-    store_be16(f, csum_finish(onepass_without(s.outer_ip, load_be16(f))));
-    written |= kCsumOuterIp;
-  }
+  st_native16(f_l4, c_l4);
+  if (in4) st_native16(f_in, c_in), written |= kCsumInnerIp;
+  if (L.outer.version == IpVersion::v4)
+    st_native16(frame + L.outer.offset + 10, static_cast<uint16_t>(~t[kSumOuterIp])), written |= kCsumOuterIp;
   if (L.gre_checksum_present) {
-    store_be16(gre_field, csum_finish(gre));
+    // GRE covers the new inner fields: replace the old ones in its sum.
+    uint32_t g = t[kSumGre] + not16(old_l4) + c_l4;
+    if (in4) g += not16(old_in) + c_in;
+    st_native16(frame + L.gre_offset + 4, static_cast<uint16_t>(~fold16(g)));
     written |= kCsumGre;
   }
   return written;
 }
 
-// Receive: true and `r` filled when every applicable checksum is good; false otherwise (a bad or
-// absent checksum is reported by the per-header path, with its exact statuses).
-inline bool onepass_all_good(const uint8_t* frame, const NvgreLayout& L, const OnePassSums& s, VerifyResult& r) {
-  auto good = [](uint32_t x) { return fold16(x) == 0xFFFF; };
-  bool ok = good(s.l4) && !(L.l4 == L4Proto::udp && load_be16(frame + L.l4_checksum_offset()) == 0);
+// Receive: UDP with a zero field is the per-header path's to report (absent or bad).
+inline bool onepass_udp_zero(const uint8_t* frame, const NvgreLayout& L) {
+  return L.l4 == L4Proto::udp && ld_native16(frame + L.l4_checksum_offset()) == 0;
+}
+// Receive: `good` has bit r set when folded sum r is 0xFFFF. True, with `r` filled, when every
+// applicable checksum is good; false sends the packet to the per-header path.
+inline bool onepass_all_good(const NvgreLayout& L, unsigned good, VerifyResult& r) {
+  const bool out4 = L.outer.version == IpVersion::v4, in4 = L.inner.version == IpVersion::v4;
+  const unsigned need = (out4 ? 1u : 0u) | (in4 ? 2u : 0u) | 4u | (L.gre_checksum_present ? 8u : 0u);
+  if ((good & need) != need) return false;
   r.l4 = CsumStatus::good;
-  if (L.outer.version == IpVersion::v4) ok &= good(s.outer_ip), r.outer_ip = CsumStatus::good;
-  if (L.inner.version == IpVersion::v4) ok &= good(s.inner_ip), r.inner_ip = CsumStatus::good;
-  if (L.gre_checksum_present) ok &= good(s.gre), r.gre = CsumStatus::good;
-  return ok;
+  if (out4) r.outer_ip = CsumStatus::good;
+  if (in4) r.inner_ip = CsumStatus::good;
+  if (L.gre_checksum_present) r.gre = CsumStatus::good;
+  return true;
 }
 
 // ---- Entry points (registry records onepass-avx512 and onepass-hwy) ------------------------

@@ -4,6 +4,7 @@
 // end of the header region and at the end of the payload), Ethernet padding after the IP packet,
 // and random corruptions of every kind the per-header path reports.
 #include <gtest/gtest.h>
+#include <hwy/targets.h>
 
 #include <cstring>
 #include <initializer_list>
@@ -185,6 +186,36 @@ TEST(OnePass, CorruptionsReportTheSameStatuses) {
       expect_same_guarded(arena, b, g.parse, g.label + " udp zero");
     }
   }
+}
+
+// onepass-hwy on every Highway target this CPU runs (the masked-load targets and the ones that
+// copy the region first), chosen with Highway's own test hook.
+TEST(OnePass, HighwayKernelOnEveryTarget) {
+  const ChecksumImpl* hwy = find_checksum("onepass-hwy");
+  if (!hwy || !hwy->info.supported()) GTEST_SKIP() << "onepass-hwy does not run here";
+  test::GuardedArena arena(1 << 14);
+  size_t targets = 0;
+  const int64_t supported = hwy::SupportedTargets();  // before the mock below changes it
+  for (int64_t bit : {int64_t{HWY_AVX3_DL}, int64_t{HWY_AVX3}, int64_t{HWY_AVX2}, int64_t{HWY_SSE4}}) {
+    if (!(HWY_TARGETS & bit) || !(supported & bit)) continue;
+    hwy::SetSupportedTargetsForTest(bit);
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());  // dynamic dispatch follows the mock
+    ++targets;
+    for (const char* preset : {"header-sweep", "mixed", "imix"}) {
+      GeneratorConfig cfg;
+      cfg.preset = preset;
+      cfg.seed = 7;
+      for (const GeneratedFrame& g : generate_frames(cfg)) {
+        expect_same_guarded(arena, g.bytes, g.parse, std::string(hwy::TargetName(bit)) + " " + preset + " " + g.label);
+        if (::testing::Test::HasFatalFailure()) break;
+      }
+      if (::testing::Test::HasFatalFailure()) break;
+    }
+    if (::testing::Test::HasFatalFailure()) break;
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+  EXPECT_GT(targets, 1u);
 }
 
 }  // namespace
