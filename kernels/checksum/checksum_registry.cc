@@ -139,7 +139,7 @@ std::vector<ChecksumImpl> make_registry() {
     const ChecksumImpl& hwy = v[v.size() - hwy_rows.size() - 1];  // the `hwy` record above
     ChecksumImpl rec = make("onepass-hwy", ImplKind::implementation, 55, hwy.info.required,
                             "Highway one-pass packet checksums (dynamic dispatch): the header region in "
-                            "vectors, per-header word masks, payload by hwy",
+                            "vectors, one dword-lane mask per checksum, payload by hwy",
                             hwy.sum);
     rec.info.unavailable_reason = hwy.info.unavailable_reason;
     rec.fill_packet = fill_onepass_hwy;
