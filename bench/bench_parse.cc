@@ -13,27 +13,14 @@
 #include <vector>
 
 #include "bench/common/bench_common.h"
-#include "datasets/generator.h"
+#include "bench/common/inputs.h"
 #include "kernels/packet/parse.h"
 
 namespace eb {
 namespace {
 
-struct ParseInput {
-  std::string preset;
-  std::shared_ptr<Corpus> corpus;  // generated on first use
-  const Corpus& get() {
-    if (!corpus) {
-      GeneratorConfig cfg;
-      cfg.preset = preset;
-      corpus = std::make_shared<Corpus>(generate_corpus(cfg));
-    }
-    return *corpus;
-  }
-};
-
-void bm_parse(benchmark::State& state, const ParseImpl& impl, const std::shared_ptr<ParseInput>& in) {
-  const Corpus& c = in->get();
+void bm_parse(benchmark::State& state, const ParseImpl& impl, bench::CorpusInput& in) {
+  const Corpus& c = in.get();
   const size_t n = c.size();
   uint64_t found = 0;
   bench::timed_region_begins();
@@ -47,17 +34,19 @@ void bm_parse(benchmark::State& state, const ParseImpl& impl, const std::shared_
 }
 
 const int registered = [] {
-  for (const char* preset : {"mixed", "header-sweep", "imix", "default"}) {
-    auto in = std::make_shared<ParseInput>();
-    in->preset = preset;
+  static const bench::CorpusInputs inputs = {bench::preset_input("mixed", "mixed"),
+                                             bench::preset_input("header-sweep", "header-sweep"),
+                                             bench::preset_input("imix", "imix"),
+                                             bench::preset_input("default", "default")};
+  for (const auto& in : inputs)
     for (const auto& r : parse_impls()) {
       const ParseImpl* impl = &r;
-      bench::register_row("parse", r.info, preset, [impl, in](benchmark::State& s) {
+      bench::CorpusInput* input = in.get();
+      bench::register_row("parse", r.info, in->label, [impl, input](benchmark::State& s) {
         if (!impl->header_size) return s.SkipWithError(impl->info.why_unsupported().c_str());
-        bm_parse(s, *impl, in);
+        bm_parse(s, *impl, *input);
       });
     }
-  }
   return 0;
 }();
 

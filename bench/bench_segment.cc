@@ -26,13 +26,13 @@
 // Counters: bytes = wire bytes of all segments (limit/read: payload bytes), packets = segments,
 // header_size = the send's header size. Compare rows by time per send (ns_per_packet x segments):
 // ratios in the notes come from one run of this binary.
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bench/common/bench_common.h"
+#include "bench/common/inputs.h"
 #include "datasets/generator.h"
 #include "kernels/limit/limit.h"
 #include "kernels/segment/segment.h"
@@ -42,24 +42,14 @@ namespace {
 
 using namespace eb;
 
-struct AlignedBytes {
-  std::unique_ptr<uint8_t, decltype(&std::free)> p{nullptr, &std::free};
-  size_t n = 0;
-  explicit AlignedBytes(size_t size) : n(size) {
-    p.reset(static_cast<uint8_t*>(std::aligned_alloc(64, (size + 63) / 64 * 64)));
-    std::memset(p.get(), 0, (size + 63) / 64 * 64);
-  }
-  uint8_t* data() { return p.get(); }
-};
-
 struct BenchSend {
   std::string label;
-  std::shared_ptr<AlignedBytes> frame;
+  std::shared_ptr<bench::AlignedBuffer> frame;
   NvgreLayout layout;
   uint32_t mss = 0;
   uint32_t max_header = kDefaultMaxHeaderSize;
   SegmentPlan plan;
-  SegmentInput input() const { return SegmentInput{frame->data(), frame->n, &layout, mss, max_header}; }
+  SegmentInput input() const { return SegmentInput{frame->data(), frame->size(), &layout, mss, max_header}; }
 };
 
 NvgreSpec send_spec(IpVersion outer, IpVersion inner) {
@@ -83,9 +73,9 @@ BenchSend make_send(std::string label, NvgreSpec spec, uint32_t mss, uint32_t ma
   const std::vector<uint8_t> bytes = build_nvgre(spec);
   BenchSend b;
   b.label = std::move(label);
-  b.frame = std::make_shared<AlignedBytes>(bytes.size());
+  b.frame = std::make_shared<bench::AlignedBuffer>(bytes.size(), bench::AlignedBuffer::Fill::zero);
   std::memcpy(b.frame->data(), bytes.data(), bytes.size());
-  b.layout = parse_nvgre(b.frame->data(), b.frame->n, ParseOptions{.large_send = true});
+  b.layout = parse_nvgre(b.frame->data(), b.frame->size(), ParseOptions{.large_send = true});
   b.mss = mss;
   b.max_header = max_header;
   b.plan = plan_segments(b.input());
@@ -96,32 +86,27 @@ std::vector<BenchSend> sends() {
   std::vector<BenchSend> v;
   v.push_back(make_send("64k-mss1418", send_spec(IpVersion::v4, IpVersion::v4), 1418));
   v.push_back(make_send("64k-mss8948", send_spec(IpVersion::v4, IpVersion::v4), 8948));
-  std::vector<std::pair<IpVersion, IpVersion>> combos = {{IpVersion::v4, IpVersion::v4}, {IpVersion::v6, IpVersion::v6}};
-  if (bench::preset() == bench::Preset::full)
-    combos = {{IpVersion::v4, IpVersion::v4}, {IpVersion::v4, IpVersion::v6}, {IpVersion::v6, IpVersion::v4},
-              {IpVersion::v6, IpVersion::v6}};
-  for (auto [o, i] : combos) {
-    const int min = static_cast<int>(min_header_size(o, i, L4Proto::tcp));
-    for (int hs : bench::header_sizes(min)) {
-      std::string why;
-      auto spec = spec_for_header_size(o, i, L4Proto::tcp, static_cast<uint32_t>(hs), &why);
-      if (!spec) continue;
-      NvgreSpec s = *spec;
-      const NvgreSpec addr = send_spec(o, i);
-      std::memcpy(s.outer.src, addr.outer.src, 16), std::memcpy(s.outer.dst, addr.outer.dst, 16);
-      std::memcpy(s.inner.src, addr.inner.src, 16), std::memcpy(s.inner.dst, addr.inner.dst, 16);
-      v.push_back(make_send("hs-" + combo_name(o, i, L4Proto::tcp) + "-" + std::to_string(hs), s, 1418,
-                            std::max<uint32_t>(kDefaultMaxHeaderSize, static_cast<uint32_t>(hs))));
-    }
+  // TCP sends; quick: v4v4 and v6v6 only.
+  const bench::SweepFilter tcp_sends = [](IpVersion o, IpVersion i, L4Proto l4) {
+    return l4 == L4Proto::tcp && (bench::preset() == bench::Preset::full || o == i);
+  };
+  for (const bench::SweepPoint& pt : bench::header_sweep_points(UINT32_MAX, tcp_sends)) {
+    auto spec = spec_for_header_size(pt.outer, pt.inner, pt.l4, pt.header_size);
+    if (!spec) continue;
+    NvgreSpec s = *spec;
+    const NvgreSpec addr = send_spec(pt.outer, pt.inner);
+    std::memcpy(s.outer.src, addr.outer.src, 16), std::memcpy(s.outer.dst, addr.outer.dst, 16);
+    std::memcpy(s.inner.src, addr.inner.src, 16), std::memcpy(s.inner.dst, addr.inner.dst, 16);
+    v.push_back(make_send(pt.label, s, 1418, std::max<uint32_t>(kDefaultMaxHeaderSize, pt.header_size)));
   }
   return v;
 }
 
 struct Output {
-  std::shared_ptr<AlignedBytes> arena;
+  std::shared_ptr<bench::AlignedBuffer> arena;
   std::vector<SegmentSlice> slices;
-  explicit Output(const SegmentPlan& p) : arena(std::make_shared<AlignedBytes>(p.arena_bytes)), slices(p.segments) {}
-  SegmentOutput out() { return SegmentOutput{arena->data(), arena->n, slices.data(), slices.size()}; }
+  explicit Output(const SegmentPlan& p) : arena(std::make_shared<bench::AlignedBuffer>(p.arena_bytes, bench::AlignedBuffer::Fill::zero)), slices(p.segments) {}
+  SegmentOutput out() { return SegmentOutput{arena->data(), arena->size(), slices.data(), slices.size()}; }
 };
 
 void finish(benchmark::State& st, const BenchSend& s) {
@@ -147,10 +132,10 @@ void bm_segment(benchmark::State& st, const SegmentImpl& impl, const BenchSend& 
 }
 
 void bm_describe(benchmark::State& st, const SegmentImpl& impl, const BenchSend& s) {
-  AlignedBytes headers(s.plan.header_bytes);
+  bench::AlignedBuffer headers(s.plan.header_bytes, bench::AlignedBuffer::Fill::zero);
   std::vector<SgEntry> entries(s.plan.segments);
   const SegmentInput in = s.input();
-  const SgOutput out{headers.data(), headers.n, entries.data(), entries.size()};
+  const SgOutput out{headers.data(), headers.size(), entries.data(), entries.size()};
   if (SegmentError e = impl.run_sg(in, out); e != SegmentError::ok) {
     st.SkipWithError(segment_error_message(e));
     return;
@@ -198,7 +183,7 @@ void bm_limit(benchmark::State& st, const LimitImpl& lim, const BenchSend& s, bo
   // memcpy: the output bytes (one contiguous copy of wire_bytes); read: the payload where it
   // lies in the frame (what zerocopy reads), or with aligned_copy a 64-byte-aligned copy of it.
   const size_t n = lim.writes ? s.plan.wire_bytes : s.plan.payload_len;
-  AlignedBytes src(n), dst(lim.writes ? n : 64);
+  bench::AlignedBuffer src(n, bench::AlignedBuffer::Fill::zero), dst(lim.writes ? n : 64, bench::AlignedBuffer::Fill::zero);
   if (lim.writes) std::memset(src.data(), 0x5A, n);
   else std::memcpy(src.data(), s.frame->data() + s.plan.header_len, n);
   const uint8_t* from = lim.writes || aligned_copy ? src.data() : s.frame->data() + s.plan.header_len;

@@ -19,7 +19,7 @@
 //   imix          outer IP packet sizes 64/576/1500 in the classic 7:4:1 mix
 //   lso           large TCP sends up to 64 KiB for LSOv2 (large_send where lengths overflow)
 //   malformed     one or more broken frames per ParseError, labelled parse_error_name(e)
-//   default       the main job's corpus: a mix representative of the benchmarks
+//   default       the default run's corpus: a mix representative of the benchmarks
 //
 // Determinism: one explicit PRNG (SplitMix64-seeded xoshiro256**), bounded draws by Lemire's
 // multiply-and-reject, Zipf weights from a hand-written log/exp using only IEEE +,-,*,/ (no libm,
@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
-#include "kernels/packet/nvgre.h"
+#include "kernels/packet/corpus.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 

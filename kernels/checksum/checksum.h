@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/registry.h"
 
 namespace eb {
@@ -35,8 +35,8 @@ struct ChecksumImpl {
   VerifyResult (*verify_packet)(const uint8_t* frame, const NvgreLayout& layout) = nullptr;
 };
 
-// All records, best first within each kind. Records for features this CPU lacks are present
-// with info.supported() == false.
+// All records, ordered at construction (RecordList): the reference, then ours best first, then
+// peers. Records for features this CPU lacks are present with info.supported() == false.
 const std::vector<ChecksumImpl>& checksum_impls();
 // The best supported implementation (kind implementation), resolved once.
 const ChecksumImpl& best_checksum();

@@ -30,7 +30,7 @@ struct OffloadCaps {
   uint32_t operator[](Offload o) const { return flags[static_cast<int>(o)]; }
 };
 
-// Named profiles: "full", "none", "seed-example" (outer IPv4+IPv6, inner IPv4 only), "ipv4-only";
+// Named profiles: "full", "none", "ndis-example" (outer IPv4+IPv6, inner IPv4 only), "ipv4-only";
 // or a custom spec "tx=outer4|inner4,rx=all,lso=none,rss=all,vmq=all,uso=none[,max=256]".
 // Returns nullopt and sets *error on a bad spec.
 std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string* error);

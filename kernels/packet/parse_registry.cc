@@ -12,37 +12,26 @@ uint32_t header_size_of(const NvgreLayout& L) { return L.ok() ? L.header_size : 
 uint32_t parse_fast_path(const uint8_t* f, size_t n) { return header_size_of(parse_nvgre(f, n)); }
 uint32_t parse_full(const uint8_t* f, size_t n) { return header_size_of(parse_nvgre_full(f, n)); }
 #ifdef EB_HAVE_DPDK
+constexpr bool kDpdkBuiltIn = true;
 uint32_t parse_dpdk(const uint8_t* f, size_t n) { return eb_dpdk_ptype_header_size(f, n); }
+#else
+constexpr bool kDpdkBuiltIn = false;
+constexpr uint32_t (*parse_dpdk)(const uint8_t*, size_t) = nullptr;
 #endif
-
-ParseImpl make(const char* name, ImplKind kind, int rank, const char* description, uint32_t (*fn)(const uint8_t*, size_t)) {
-  ParseImpl r;
-  r.info.family = "parse";
-  r.info.name = name;
-  r.info.kind = kind;
-  r.info.description = description;
-  r.preferred_rank = rank;
-  r.header_size = fn;
-  return r;
-}
 
 std::vector<ParseImpl> make_registry() {
-  std::vector<ParseImpl> v;
-  v.push_back(make("full", ImplKind::reference, 1000,
-                   "the full NVGRE parser alone (parse_nvgre_full): every option, extension header and error", parse_full));
-  v.push_back(make("fast", ImplKind::implementation, 10,
-                   "parse_nvgre: branch-light fast path for the common shapes, the full parser for the rest",
-                   parse_fast_path));
-#ifdef EB_HAVE_DPDK
-  v.push_back(make("dpdk-ptype", ImplKind::peer, 500,
-                   "DPDK rte_net_get_ptype + rte_net_hdr_lens over a hand-made rte_mbuf (classifies, does not validate)",
-                   parse_dpdk));
-#else
-  ParseImpl p = make("dpdk-ptype", ImplKind::peer, 500, "DPDK rte_net_get_ptype", nullptr);
-  p.info.unavailable_reason = "built without DPDK";
-  v.push_back(p);
-#endif
-  return v;
+  RecordList<ParseImpl> list("parse");
+  list.add("full", ImplKind::reference, 0, 0,
+           "the full NVGRE parser alone (parse_nvgre_full): every option, extension header and error")
+      .header_size = parse_full;
+  list.add("fast", ImplKind::implementation, 10, 0,
+           "parse_nvgre: branch-light fast path for the common shapes, the full parser for the rest")
+      .header_size = parse_fast_path;
+  list.add("dpdk-ptype", ImplKind::peer, 500, 0,
+           "DPDK rte_net_get_ptype + rte_net_hdr_lens over a hand-made rte_mbuf (classifies, does not validate)",
+           dpdk_unavailable_reason(kDpdkBuiltIn))
+      .header_size = parse_dpdk;
+  return std::move(list).ordered();
 }
 
 }  // namespace

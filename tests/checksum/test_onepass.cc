@@ -16,7 +16,7 @@
 #include "kernels/checksum/offload.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/nvgre.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {

@@ -11,7 +11,7 @@
 #include "datasets/generator.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/packet/parse.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {
