@@ -1,11 +1,17 @@
 // `encapbench checksum`: NVGRE checksum offload in software over a capture.
 //   --mode fill    computes and inserts every checksum (outer IPv4, inner IPv4, inner TCP/UDP with
 //                  its pseudo-header, GRE when the C bit is set) and writes the packets to --out;
-//                  unparseable packets are written unchanged and reported.
-//   --mode verify  reports, per packet, the status of the outer IPv4, inner IPv4, L4 and GRE
-//                  checksums (good, bad, absent for a zero UDP/IPv4 checksum, n/a).
-// Exit: 0 all good; 1 a finding (a bad checksum, or a packet that does not parse as NVGRE);
-// 2 usage or input error (unknown implementation, unreadable capture, write failure).
+//                  inner frames that are not TCP/UDP get their IPv4 header checksums, fragments
+//                  the IPv4 header checksums up to the fragmented header; pseudo-header-only L4
+//                  fields (a capture taken before TX offload) are completed; malformed frames
+//                  are written unchanged and reported.
+//   --mode verify  reports, per packet, one status (good, partial, bad, unparsed) and the status
+//                  of the outer IPv4, inner IPv4, L4 and GRE checksums (good, bad, partial for a
+//                  field holding only the pseudo-header sum, absent for a zero UDP/IPv4 checksum,
+//                  n/a).
+// Exit: 0 no finding (partial checksums are counted, not findings); 1 a finding (a bad checksum,
+// or a malformed frame); 2 usage or input error (unknown implementation, unreadable capture,
+// write failure).
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/frame_report.h"
 #include "cli/input.h"
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/offload.h"
@@ -57,17 +64,8 @@ std::string fields_written(uint8_t mask) {
   return s.empty() ? "-" : s;
 }
 
-nlohmann::json parse_error_json(const CorpusPacket& p) {
-  return {{"ok", false},
-          {"error", parse_error_name(p.layout.error)},
-          {"error_message", parse_error_message(p.layout.error)},
-          {"error_offset", p.layout.error_offset}};
-}
-
-void print_parse_error(FILE* f, size_t i, const CorpusPacket& p) {
-  std::fprintf(f, "%6zu %6u  %s at byte %u: %s\n", i, p.length, parse_error_name(p.layout.error), p.layout.error_offset,
-               parse_error_message(p.layout.error));
-}
+// One verdict per packet: any bad field wins, then any partial one.
+const char* verdict(const VerifyResult& r) { return r.any_bad() ? "bad" : r.any_partial() ? "partial" : "good"; }
 
 void run(const Opts& o, int* exit_code) {
   if (o.mode != "fill" && o.mode != "verify") {
@@ -106,61 +104,68 @@ void run(const Opts& o, int* exit_code) {
   std::ostream& jout = table == stderr ? std::cerr : std::cout;
   if (!o.json) {
     if (fill)
-      std::fprintf(table, "%6s %6s  %-26s%s\n", "#", "len", "filled", caps ? "  path (why)" : "");
+      std::fprintf(table, "%6s %6s  %-16s %-26s%s\n", "#", "len", "inner", "filled", caps ? "  path (why)" : "");
     else
-      std::fprintf(table, "%6s %6s  %-8s %-8s %-8s %-8s%s\n", "#", "len", "outer-ip", "inner-ip", "l4", "gre",
-                   caps ? "  path (why)" : "");
+      std::fprintf(table, "%6s %6s  %-16s %-8s %-8s %-8s %-8s %-8s%s\n", "#", "len", "inner", "status", "outer-ip", "inner-ip",
+                   "l4", "gre", caps ? "  path (why)" : "");
   }
-  size_t unparsed = 0, bad_packets = 0;
+  size_t unparsed = 0, bad_packets = 0, partial_packets = 0, nothing = 0;
+  KindCounts kinds;
   for (size_t i = 0; i < in.corpus.size(); ++i) {
     const CorpusPacket& p = in.corpus[i];
     const NvgreLayout& L = p.layout;
     std::optional<OffloadDecision> d;
     if (caps) d = checksum_decide(*caps, fill, L);
-    if (!L.ok()) {
+    kinds.add(L);
+    nlohmann::json j = {{"index", i}, {"length", p.length}};
+    add_frame_kind(j, L);
+    if (d) j["path"] = csum_path_name(d->path), j["eligibility"] = eligibility_name(d->eligibility);
+    if (!L.well_formed()) {
       ++unparsed;
       if (o.json) {
-        nlohmann::json j = {{"index", i}, {"length", p.length}};
-        j.update(parse_error_json(p));
-        if (d) j["path"] = csum_path_name(d->path);
+        j["status"] = "unparsed";
         jout << j.dump() << "\n";
       } else {
-        print_parse_error(table, i, p);
+        std::fprintf(table, "%6zu %6u  %s\n", i, p.length, frame_note(L).c_str());
       }
       continue;
     }
+    const std::string kind = L.is_fragment() ? frame_kind_name(L) : inner_kind_name(L);
+    j["inner"] = inner_kind_name(L);
     std::string path_col;
     if (d) path_col = std::string("  ") + csum_path_name(d->path) + " (" + eligibility_name(d->eligibility) + ")";
+    // What the packet held, before a fill changes it: partial L4 fields are counted as completed.
+    const VerifyResult r = checksum_verify(in.corpus.data(i), L, *impl);
+    partial_packets += r.any_partial() && (fill || !r.any_bad());  // verify: a bad field makes it bad
     if (fill) {
       const uint8_t written = checksum_fill(in.corpus.mutable_data(i), L, *impl);
+      nothing += written == 0;
       if (o.json) {
-        nlohmann::json j = {{"index", i}, {"length", p.length}, {"ok", true}, {"filled", nlohmann::json::array()}};
+        j["status"] = written ? "filled" : "nothing_to_fill";
+        j["filled"] = nlohmann::json::array();
         for (auto [bit, name] : {std::pair{kCsumOuterIp, "outer_ip"}, std::pair{kCsumInnerIp, "inner_ip"},
                                  std::pair{kCsumL4, "l4"}, std::pair{kCsumGre, "gre"}})
           if (written & bit) j["filled"].push_back(name);
-        if (d) j["path"] = csum_path_name(d->path), j["eligibility"] = eligibility_name(d->eligibility);
+        j["completed_partial"] = r.any_partial();
         jout << j.dump() << "\n";
       } else {
-        std::fprintf(table, "%6zu %6u  %-26s%s\n", i, p.length, fields_written(written).c_str(), path_col.c_str());
+        std::fprintf(table, "%6zu %6u  %-16s %-26s%s\n", i, p.length, kind.c_str(),
+                     (fields_written(written) + (r.any_partial() ? " (l4 was partial)" : "")).c_str(), path_col.c_str());
       }
       continue;
     }
-    const VerifyResult r = checksum_verify(in.corpus.data(i), L, *impl);
     bad_packets += r.any_bad();
     if (o.json) {
-      nlohmann::json j = {{"index", i},
-                          {"length", p.length},
-                          {"ok", true},
-                          {"outer_ip", csum_status_name(r.outer_ip)},
-                          {"inner_ip", csum_status_name(r.inner_ip)},
-                          {"l4", csum_status_name(r.l4)},
-                          {"gre", csum_status_name(r.gre)},
-                          {"bad", r.any_bad()}};
-      if (d) j["path"] = csum_path_name(d->path), j["eligibility"] = eligibility_name(d->eligibility);
+      j.update({{"status", verdict(r)},
+                {"outer_ip", csum_status_name(r.outer_ip)},
+                {"inner_ip", csum_status_name(r.inner_ip)},
+                {"l4", csum_status_name(r.l4)},
+                {"gre", csum_status_name(r.gre)}});
       jout << j.dump() << "\n";
     } else {
-      std::fprintf(table, "%6zu %6u  %-8s %-8s %-8s %-8s%s\n", i, p.length, csum_status_name(r.outer_ip),
-                   csum_status_name(r.inner_ip), csum_status_name(r.l4), csum_status_name(r.gre), path_col.c_str());
+      std::fprintf(table, "%6zu %6u  %-16s %-8s %-8s %-8s %-8s %-8s%s\n", i, p.length, kind.c_str(), verdict(r),
+                   csum_status_name(r.outer_ip), csum_status_name(r.inner_ip), csum_status_name(r.l4),
+                   csum_status_name(r.gre), path_col.c_str());
     }
   }
   jout.flush();
@@ -172,14 +177,26 @@ void run(const Opts& o, int* exit_code) {
       return;
     }
   }
-  if (!o.json) {
-    if (fill)
-      std::fprintf(stderr, "checksum fill (%s): %zu packets, %zu filled, %zu unparseable (written unchanged)\n",
-                   impl->info.name.c_str(), in.corpus.size(), in.corpus.size() - unparsed, unparsed);
-    else
-      std::fprintf(stderr, "checksum verify (%s): %zu packets, %zu all good, %zu with a bad checksum, %zu unparseable\n",
-                   impl->info.name.c_str(), in.corpus.size(), in.corpus.size() - unparsed - bad_packets, bad_packets,
-                   unparsed);
+  const size_t checked = in.corpus.size() - unparsed;
+  if (o.json) {
+    nlohmann::json s = {{"summary", true}, {"mode", o.mode}, {"impl", impl->info.name}, {"packets", in.corpus.size()},
+                        {"partial", partial_packets}};
+    kinds.to_json(s);
+    if (fill) s.update({{"filled", checked - nothing}, {"nothing_to_fill", nothing}, {"unchanged_malformed", unparsed}});
+    else s.update({{"good", checked - bad_packets - partial_packets}, {"bad", bad_packets}});
+    jout << s.dump() << "\n";
+  } else if (fill) {
+    std::fprintf(stderr,
+                 "checksum fill (%s): %zu packets (%s): %zu filled (%zu had a partial L4 checksum, completed), %zu with no "
+                 "checksum to fill, %zu not NVGRE or malformed (written unchanged)\n",
+                 impl->info.name.c_str(), in.corpus.size(), kinds.text().c_str(), checked - nothing, partial_packets, nothing,
+                 unparsed);
+  } else {
+    std::fprintf(stderr,
+                 "checksum verify (%s): %zu packets (%s): %zu all good, %zu partial (L4 holds only the pseudo-header sum: "
+                 "captured before TX offload), %zu with a bad checksum, %zu not NVGRE or malformed (not checked)\n",
+                 impl->info.name.c_str(), in.corpus.size(), kinds.text().c_str(), checked - bad_packets - partial_packets,
+                 partial_packets, bad_packets, unparsed);
   }
   report_read_problem(in);
   *exit_code = in.read_exit_code() ? in.read_exit_code() : (bad_packets || unparsed ? 1 : 0);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/frame_report.h"
 #include "cli/input.h"
 #include "kernels/packet/caps.h"
 
@@ -13,7 +14,7 @@ namespace eb::cli {
 
 namespace {
 constexpr int kOffloads = static_cast<int>(Offload::count_);
-constexpr int kEligibility = static_cast<int>(Eligibility::not_applicable) + 1;
+constexpr int kEligibility = kEligibilityCount;
 }  // namespace
 
 void add_offload(CLI::App& app, int* exit_code) {
@@ -53,7 +54,7 @@ void add_offload(CLI::App& app, int* exit_code) {
       return;
     }
     std::array<std::array<uint64_t, kEligibility>, kOffloads> counts{};
-    size_t unparseable = 0;
+    KindCounts kinds;
     if (!o->json && !o->summary_only) {
       std::printf("%6s %5s", "#", "hsize");
       for (int k = 0; k < kOffloads; ++k) std::printf(" %-16s", offload_name(static_cast<Offload>(k)));
@@ -61,12 +62,12 @@ void add_offload(CLI::App& app, int* exit_code) {
     }
     for (size_t i = 0; i < in.corpus.size(); ++i) {
       const NvgreLayout& L = in.corpus[i].layout;
-      if (!L.ok()) ++unparseable;
+      kinds.add(L);
       nlohmann::json j;
       if (o->json) {
-        j = {{"index", i}, {"ok", L.ok()}};
-        if (L.ok()) j["header_size"] = L.header_size;
-        else j["error"] = parse_error_name(L.error);
+        j = {{"index", i}};
+        add_frame_kind(j, L);
+        if (L.well_formed()) j["header_size"] = L.header_size, j["inner"] = inner_kind_name(L);
       } else if (!o->summary_only) {
         std::printf("%6zu %5u", i, L.header_size);
       }
@@ -78,11 +79,12 @@ void add_offload(CLI::App& app, int* exit_code) {
           std::printf(" %-16s", e == Eligibility::offload ? "nic" : (std::string("sw:") + eligibility_name(e)).c_str());
       }
       if (o->json) std::cout << j.dump() << "\n";
-      else if (!o->summary_only) std::printf("%s\n", L.ok() ? "" : (std::string("  ") + parse_error_name(L.error)).c_str());
+      else if (!o->summary_only) std::printf("  %s\n", L.ok() ? inner_kind_name(L).c_str() : frame_note(L).c_str());
     }
     if (o->json) {
       nlohmann::json s = {{"summary", true}, {"caps", caps->name}, {"max_header_size", caps->max_header_size},
-                          {"packets", in.corpus.size()}, {"unparseable", unparseable}};
+                          {"packets", in.corpus.size()}};
+      kinds.to_json(s);
       for (int k = 0; k < kOffloads; ++k) {
         nlohmann::json c;
         for (int e = 0; e < kEligibility; ++e) c[eligibility_name(static_cast<Eligibility>(e))] = counts[k][e];
@@ -91,8 +93,8 @@ void add_offload(CLI::App& app, int* exit_code) {
       }
       std::cout << s.dump() << "\n";
     } else {
-      std::printf("\nprofile %s, MaxHeaderSizeSupported %u, %zu packets (%zu unparseable)\n", caps->name.c_str(),
-                  caps->max_header_size, in.corpus.size(), unparseable);
+      std::printf("\nprofile %s, MaxHeaderSizeSupported %u, %zu packets (%s)\n", caps->name.c_str(),
+                  caps->max_header_size, in.corpus.size(), kinds.text().c_str());
       std::printf("%-12s %-28s", "offload", "flags");
       for (int e = 0; e < kEligibility; ++e)
         std::printf(" %*s", e == 0 ? 8 : 16, e == 0 ? "nic" : eligibility_name(static_cast<Eligibility>(e)));
@@ -106,7 +108,7 @@ void add_offload(CLI::App& app, int* exit_code) {
     }
     std::cout.flush();
     report_read_problem(in);
-    *exit_code = in.read_exit_code() ? in.read_exit_code() : (unparseable ? 1 : 0);
+    *exit_code = in.read_exit_code() ? in.read_exit_code() : (kinds.unparsed() ? 1 : 0);
   });
 }
 

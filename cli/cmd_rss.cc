@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/frame_report.h"
 #include "cli/input.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/rss/pipeline.h"
@@ -53,11 +54,6 @@ std::string hex(const uint8_t* p, size_t n) {
   return s;
 }
 
-std::string addr_text(const uint8_t* a, size_t len) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(len == 4 ? AF_INET : AF_INET6, a, buf, sizeof buf);
-  return buf;
-}
 
 // "src:port -> dst:port" (IPv6 in brackets when ports follow), or "src -> dst".
 std::string tuple_text(const uint8_t* t, const RssTupleSpec& s) {
@@ -71,12 +67,9 @@ std::string tuple_text(const uint8_t* t, const RssTupleSpec& s) {
   return one(t, t + 2 * s.addr_len) + " -> " + one(t + s.addr_len, t + 2 * s.addr_len + 2);
 }
 
-// Parse errors that still leave a well-formed packet for RSS purposes (the inner frame is not
-// TCP/UDP, or the capture cut the payload): reported as such, not counted as findings.
-bool benign(ParseError e) {
-  return e == ParseError::ok || e == ParseError::truncated_payload || e == ParseError::unknown_l4 ||
-         e == ParseError::inner_not_ip || e == ParseError::inner_ip_fragment;
-}
+// Frames that are packets for RSS purposes (NVGRE of any inner kind, IP fragments, or only the
+// payload cut short by the capture) are not findings; malformed ones are.
+bool finding_of(const NvgreLayout& L) { return !L.well_formed() && L.error != ParseError::truncated_payload; }
 
 bool parse_vmq(const std::string& text, VmqFilter* f, std::string* err) {
   // MAC,VSID=QUEUE  e.g. 02:00:00:00:01:02,0x123456=3
@@ -168,6 +161,7 @@ void run(const Opts& o, int* exit_code) {
 
   std::vector<uint64_t> per_queue(cfg.queues, 0);
   size_t findings = 0, unhashed = 0, outer = 0;
+  KindCounts kinds;
   // Flows for --quality: distinct (type, tuple) among hashed packets.
   RssFlowSet flows;
   const bool table = !o.json && !o.quality;
@@ -180,8 +174,9 @@ void run(const Opts& o, int* exit_code) {
     const RssTupleSpec s = rss_select(p.layout, cfg.hash_types);
     uint8_t t[kRssMaxTuple] = {};
     if (s.len) rss_copy_tuple(c.data(i), s, t);
-    const bool finding = !benign(p.layout.error);
+    const bool finding = finding_of(p.layout);
     findings += finding;
+    kinds.add(p.layout);
     if (r.type == kRssHashNone) {
       ++unhashed;
     } else {
@@ -192,13 +187,9 @@ void run(const Opts& o, int* exit_code) {
     if (o.quality) continue;
     const char* from = r.type == kRssHashNone ? "-" : (r.flags & kRssFromOuter) ? "outer" : "inner";
     if (o.json) {
-      nlohmann::json j = {{"index", i}, {"length", p.length}, {"ok", p.layout.ok()}};
-      if (!p.layout.ok()) {
-        j["error"] = parse_error_name(p.layout.error);
-        j["error_message"] = parse_error_message(p.layout.error);
-        j["error_offset"] = p.layout.error_offset;
-        j["finding"] = finding;
-      }
+      nlohmann::json j = {{"index", i}, {"length", p.length}};
+      add_frame_kind(j, p.layout);
+      if (!p.layout.well_formed()) j["finding"] = finding;
       j["hash_type"] = rss_hash_type_name(r.type);
       j["from"] = from;
       if (r.type != kRssHashNone) {
@@ -236,9 +227,7 @@ void run(const Opts& o, int* exit_code) {
         vmq = "  " + std::to_string(r.vmq_queue) + ((r.flags & kRssVmqMatched) ? " (filter)" : " (default)");
       std::printf("%6zu %6u  %-12s %-5s %-42s %-10s %5s%s\n", i, p.length, rss_hash_type_name(r.type), from,
                   tuple.c_str(), hash, queue, vmq.c_str());
-      if (!p.layout.ok())
-        std::printf("%6s %6s  %s %s at byte %u: %s\n", "", "", finding ? "parse error:" : "note:",
-                    parse_error_name(p.layout.error), p.layout.error_offset, parse_error_message(p.layout.error));
+      if (!p.layout.ok()) std::printf("%6s %6s  %s%s\n", "", "", finding ? "" : "(not a finding) ", frame_note(p.layout).c_str());
     }
   }
 
@@ -259,12 +248,13 @@ void run(const Opts& o, int* exit_code) {
                           {"indirection", cfg.indirection_size},
                           {"imbalance", st.max_over_mean},
                           {"load", stats_json(st, per_queue)}};
+      kinds.to_json(j);
       std::cout << j.dump() << "\n";
     } else {
       std::printf("\n");
       print_queue_table(per_queue, "packets");
-      std::printf("packets %zu, hashed %zu (outer 2-tuple fallback %zu), not hashed %zu, parse errors %zu\n", c.size(),
-                  hashed, outer, unhashed, findings);
+      std::printf("packets %zu (%s), hashed %zu (outer 2-tuple %zu), not hashed %zu, parse errors %zu\n", c.size(),
+                  kinds.text().c_str(), hashed, outer, unhashed, findings);
       std::printf("imbalance (max/mean packets per queue): %.3f  [impl %s, %u queues, indirection %u, types %s]\n",
                   st.max_over_mean, pipe->impl().info.name.c_str(), cfg.queues, cfg.indirection_size,
                   rss_hash_types_to_string(cfg.hash_types).c_str());

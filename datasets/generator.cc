@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "datasets/link_cases.h"
 #include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 
@@ -426,6 +427,10 @@ const std::vector<PresetInfo>& generator_presets() {
               "IP lengths that overflow 16 bits are 0 (large_send); 32 packets"},
       {"malformed", "a catalogue of broken frames covering every parse error; each labelled with the error name "
                     "parse_nvgre must report"},
+      {"link", "the rest of an ordinary NVGRE link: ARP, LLDP, an unknown EtherType, ICMP, ICMPv6, IPv6 no next "
+               "header and ESP inside NVGRE; pure ACKs and small datagrams padded to 60 bytes, a captured FCS "
+               "trailer; outer and inner IP fragments; TCP/UDP checksums holding only the pseudo-header sum "
+               "(captured before TX offload); labels link-*"},
   };
   return p;
 }
@@ -458,6 +463,7 @@ class Gen {
   void lso();
   void malformed(uint64_t n);
   void malformed_one(uint64_t i);
+  void link(uint64_t n);
   void dflt(uint64_t n);
   uint64_t packets(uint64_t natural) const { return cfg_.packets ? cfg_.packets : natural; }
   size_t malformed_catalogue_size() const;
@@ -723,13 +729,13 @@ const std::vector<MalformedCase>& catalogue() {
       {E::truncated_outer_ethernet, 2}, {E::truncated_outer_vlan, 2}, {E::outer_double_vlan, 2},
       {E::outer_not_ip, 2}, {E::truncated_outer_ip, 2}, {E::outer_ip_bad_version, 2},
       {E::outer_ipv4_bad_ihl, 2}, {E::outer_ip_length_mismatch, 4}, {E::outer_ip_fragment, 3},
-      {E::outer_not_gre, 3}, {E::ip6_ext_chain_too_long, 2}, {E::truncated_ip6_ext_header, 2},
-      {E::ip6_ext_unsupported, 2}, {E::truncated_gre, 2}, {E::gre_bad_version, 2},
-      {E::gre_bad_protocol, 2}, {E::gre_missing_key, 2}, {E::gre_routing_present, 2},
-      {E::truncated_inner_ethernet, 2}, {E::inner_vlan_tagged, 2}, {E::inner_not_ip, 2},
+      {E::outer_not_gre, 4}, {E::ip6_ext_chain_too_long, 2}, {E::truncated_ip6_ext_header, 2},
+      {E::ip6_ext_unsupported, 3}, {E::truncated_gre, 2}, {E::gre_bad_version, 2},
+      {E::gre_bad_protocol, 3}, {E::gre_missing_key, 2}, {E::gre_routing_present, 2},
+      {E::truncated_inner_ethernet, 2}, {E::inner_vlan_tagged, 3},
       {E::truncated_inner_ip, 2}, {E::inner_ip_bad_version, 2}, {E::inner_ipv4_bad_ihl, 2},
-      {E::inner_ip_length_mismatch, 4}, {E::inner_ip_fragment, 2}, {E::unknown_l4, 3},
-      {E::truncated_l4, 2}, {E::tcp_bad_data_offset, 2}, {E::udp_length_mismatch, 3},
+      {E::inner_ip_length_mismatch, 4}, {E::inner_ip_fragment, 2},
+      {E::truncated_l4, 3}, {E::tcp_bad_data_offset, 2}, {E::udp_length_mismatch, 3},
       {E::truncated_payload, 2},
   };
   return c;
@@ -837,6 +843,7 @@ void Gen::malformed_one(uint64_t i) {
     case E::outer_not_gre:
       if (v == 0) s = base(V4, V4, l4), s.outer.protocol_override = kIpProtoUDP;
       else if (v == 1) s = base(V6, V4, l4), s.outer.protocol_override = 4;  // IP in IP
+      else if (v == 3) s = base(V4, V6, l4), s.outer.protocol_override = kIp6ESP;  // IPsec ESP
       else s = base(V6, V6, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6DestOpts, 16}}, s.outer.protocol_override = kIpProtoTCP;
       built();
       break;
@@ -860,7 +867,8 @@ void Gen::malformed_one(uint64_t i) {
     }
     case E::ip6_ext_unsupported:
       if (v == 0) s = base(V6, V4, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6AH, 24}};
-      else s = base(V4, V6, l4), s.inner.ip6_ext = {Ip6ExtSpec{kIp6HopByHop, 8}, Ip6ExtSpec{kIp6ESP, 16}};
+      else if (v == 2) s = base(V6, V4, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6DestOpts, 8}, Ip6ExtSpec{kIp6AH, 16}};
+      else s = base(V6, V6, l4), s.outer.ip6_ext = {Ip6ExtSpec{kIp6HopByHop, 8}, Ip6ExtSpec{kIp6ESP, 16}};  // before GRE
       built();
       break;
     case E::truncated_gre: {
@@ -874,7 +882,7 @@ void Gen::malformed_one(uint64_t i) {
       s = base(V4, V6, l4), s.gre_version = v == 0 ? 1 : 7, built();
       break;
     case E::gre_bad_protocol:
-      s = base(V6, V6, l4), s.gre_protocol = v == 0 ? 0x0800 : 0x88BE, built();  // IPv4-in-GRE, ERSPAN
+      s = base(V6, V6, l4), s.gre_protocol = v == 0 ? 0x0800 : v == 1 ? 0x88BE : 0x86DD, built();  // IPv4, ERSPAN, IPv6
       break;
     case E::gre_missing_key:
       s = base(V4, V4, l4), s.gre_key_present = false, s.gre_checksum = v == 1, built();
@@ -892,15 +900,9 @@ void Gen::malformed_one(uint64_t i) {
       break;
     }
     case E::inner_vlan_tagged: {
-      s = base(v == 0 ? V4 : V6, V4, l4), s.inner_vlan = true, s.inner_vlan_tci = static_cast<uint16_t>(v * 100);
+      s = base(v == 1 ? V6 : V4, V4, l4), s.inner_vlan = true, s.inner_vlan_tci = static_cast<uint16_t>(v == 2 ? 4095 : v * 100);
       auto o = built();
       if (v == 1) store_be16(&b[o.inner_eth + 12], kEtherTypeQinQ);
-      break;
-    }
-    case E::inner_not_ip: {
-      s = base(V4, V4, l4);
-      auto o = built();
-      store_be16(&b[o.inner_eth + 12], v == 0 ? 0x0806 : 0x88CC);  // ARP, LLDP
       break;
     }
     case E::truncated_inner_ip: {
@@ -940,17 +942,11 @@ void Gen::malformed_one(uint64_t i) {
       else s = base(V4, V6, l4), s.inner.ip6_ext = {Ip6ExtSpec{kIp6Fragment, 8}};
       built();
       break;
-    case E::unknown_l4:
-      if (v == 0) s = base(V4, V4, l4), s.inner.protocol_override = 1;   // ICMP
-      else if (v == 1) s = base(V6, V6, l4), s.inner.protocol_override = 58;  // ICMPv6
-      else s = base(V4, V6, l4), s.inner.ip6_ext = {Ip6ExtSpec{kIp6DestOpts, 8}}, s.inner.protocol_override = kIp6NoNext;
-      built();
-      break;
     case E::truncated_l4: {
-      s = base(V4, V6, v == 0 ? L4Proto::tcp : L4Proto::udp);
+      s = base(V4, V6, v == 1 ? L4Proto::udp : L4Proto::tcp);
       if (v == 0) s.tcp_options_len = 20;
       auto o = built();
-      cut(o.l4 + (v == 0 ? 25 : 5));
+      cut(o.l4 + (v == 0 ? 25 : v == 1 ? 5 : 19));
       break;
     }
     case E::tcp_bad_data_offset: {
@@ -974,11 +970,26 @@ void Gen::malformed_one(uint64_t i) {
       cut(v == 0 ? o.total - 1 : o.header_size + 1);
       break;
     }
+    case E::inner_not_ip:  // retired: a non-IP inner frame is valid NVGRE (the link preset)
+    case E::unknown_l4:    // retired: inner IP of any protocol is valid NVGRE (the link preset)
     case E::ok:
     case E::count_:
       throw std::logic_error("malformed catalogue: no case for this error");
   }
   emit_bytes(s, std::move(b), label, e);
+}
+
+// The link catalogue, once (n == 0) or for exactly n frames, cycling with new flows.
+void Gen::link(uint64_t n) {
+  const LinkSpecFactory base = [this](IpVersion ov, IpVersion iv, L4Proto l4) { return new_spec({ov, iv, l4}); };
+  std::vector<LinkFrame> out;
+  uint64_t emitted = 0;
+  for (uint64_t k = 0; n ? emitted < n : k < link_case_count(); ++k) {
+    out.clear();
+    link_case(k % link_case_count(), base, rng_, out);
+    for (auto& f : out)
+      if (!n || emitted < n) emit_bytes(f.spec, std::move(f.bytes), std::move(f.label), f.expected), ++emitted;
+  }
 }
 
 void Gen::dflt(uint64_t n) {
@@ -1018,7 +1029,7 @@ void generate(const GeneratorConfig& cfg, const std::function<void(const Generat
             if (spec_for_header_size(o, i, l, *cfg.header_size, &w)) any = true;
             else if (why.empty()) why = w;
           }
-    if (!any && cfg.preset != "malformed") throw std::invalid_argument(why);
+    if (!any && cfg.preset != "malformed" && cfg.preset != "link") throw std::invalid_argument(why);
   }
   if (cfg.preset == "header-sweep") g.header_sweep(0, 256, "header-sweep");
   else if (cfg.preset == "oversize") g.header_sweep(264, 320, "oversize");
@@ -1028,6 +1039,7 @@ void generate(const GeneratorConfig& cfg, const std::function<void(const Generat
     for (uint64_t i = 0, n = g.packets(1200); i < n; ++i) g.imix_one("imix");
   } else if (cfg.preset == "lso") g.lso();
   else if (cfg.preset == "malformed") g.malformed(g.packets(g.malformed_catalogue_size()));
+  else if (cfg.preset == "link") g.link(cfg.packets);
   else g.dflt(g.packets(2048));
 }
 

@@ -19,6 +19,9 @@
 //   imix          outer IP packet sizes 64/576/1500 in the classic 7:4:1 mix
 //   lso           large TCP sends up to 64 KiB for LSOv2 (large_send where lengths overflow)
 //   malformed     one or more broken frames per ParseError, labelled parse_error_name(e)
+//                 (IP fragments included; not the two retired errors, whose frames are valid)
+//   link          ARP, ICMP, ICMPv6, other EtherTypes and protocols, padded minimum-size frames,
+//                 fragments, pseudo-header-only checksums (datasets/link_cases.h); labels link-*
 //   default       the default run's corpus: a mix representative of the benchmarks
 //
 // Determinism: one explicit PRNG (SplitMix64-seeded xoshiro256**), bounded draws by Lemire's

@@ -1,16 +1,21 @@
 // Fuzz target: parse_nvgre on arbitrary bytes, with both ParseOptions. The input is the frame
 // itself (an exact-size heap copy: a sanitizer sees any read past the end). Checked for every
-// input: the parser never reads outside the frame, the error code is a named one, and for a
-// frame that parses:
+// input: the parser never reads outside the frame, the error code is a named one (never the two
+// retired ones, inner_not_ip and unknown_l4), a *_ip_fragment error comes exactly with
+// `fragment` set and the fragmented header inside the frame, and for a frame that parses:
 //   - every header lies inside the frame, in wire order, each starting where the previous ends,
 //     header_size == l4_offset + l4_header_len, payload inside the frame and inside the inner IP;
+//   - an inner frame that is not IP stops after the inner Ethernet header (its EtherType is in
+//     the layout); inner IP that is not TCP/UDP has an L4 range of the rest of the inner IP
+//     packet with no header (l4 other, or none for IPv6 "no next header");
 //   - header lengths have their legal shapes (IPv4 20..60, IPv6 40 + multiples of 8, TCP 20..60
 //     in steps of 4, UDP 8, GRE 8/12/16 with the key bit set), VSID fits in 24 bits;
 //   - the IP versions agree with the EtherTypes and version nibbles in the bytes;
-//   - appending padding does not change the layout (trailing bytes are ignored);
+//   - appending padding does not change the layout (trailing bytes are ignored), for fragments too;
 //   - cutting the frame anywhere before the end of the outer IP packet gives a truncated_* error
 //     (truncated_payload once every header is whole), never ok and never another error;
-//   - with no zero length fields, large_send parsing gives the same layout as normal parsing;
+//   - with no zero length fields, large_send parsing gives the same layout as normal parsing
+//     (an inner IPv6 payload length of 0 is legal in normal traffic: no next header);
 //   - parse_nvgre (fast path for common shapes) equals parse_nvgre_full field for field, for
 //     the input, both options and every cut.
 #include <cstdint>
@@ -41,7 +46,8 @@ bool same_layout(const NvgreLayout& a, const NvgreLayout& b) {
          a.gre_checksum_offset == b.gre_checksum_offset && a.vsid == b.vsid && a.flow_id == b.flow_id &&
          a.gre_seq == b.gre_seq && a.inner_eth_offset == b.inner_eth_offset && same_ip(a.inner, b.inner) &&
          a.l4 == b.l4 && a.l4_offset == b.l4_offset && a.l4_header_len == b.l4_header_len && a.l4_len == b.l4_len &&
-         a.payload_offset == b.payload_offset && a.payload_len == b.payload_len && a.header_size == b.header_size;
+         a.payload_offset == b.payload_offset && a.payload_len == b.payload_len && a.header_size == b.header_size &&
+         a.error_value == b.error_value && a.inner_ethertype == b.inner_ethertype && a.fragment == b.fragment;
 }
 
 bool is_truncation(ParseError e) { return std::string(parse_error_name(e)).rfind("truncated_", 0) == 0; }
@@ -78,6 +84,19 @@ void check_layout(const uint8_t* d, size_t n, const NvgreLayout& L, const ParseO
              static_cast<unsigned>(L.error));
   FUZZ_CHECK(std::string(parse_error_name(L.error)) != "unknown_error", "unnamed error %u", static_cast<unsigned>(L.error));
   FUZZ_CHECK(L.frame_len == n, "frame_len %u != %zu", L.frame_len, n);
+  FUZZ_CHECK(L.error != ParseError::inner_not_ip && L.error != ParseError::unknown_l4, "retired error %s reported",
+             parse_error_name(L.error));
+  FUZZ_CHECK((L.error == ParseError::outer_ip_fragment) == (L.fragment == Fragment::outer) &&
+                 (L.error == ParseError::inner_ip_fragment) == (L.fragment == Fragment::inner),
+             "%s with fragment %u", parse_error_name(L.error), static_cast<unsigned>(L.fragment));
+  FUZZ_CHECK(!parse_error_detail(L).empty(), "empty detail");
+  if (L.is_fragment()) {
+    const IpLayout& ip = L.fragment == Fragment::outer ? L.outer : L.inner;
+    FUZZ_CHECK(ip.version != IpVersion::none && size_t{ip.offset} + ip.header_len <= n, "fragmented header outside the frame");
+    FUZZ_CHECK(L.header_size == ip.offset + ip.header_len, "fragment header_size %u", L.header_size);
+    FUZZ_CHECK(L.fragment == Fragment::outer || (L.inner_eth_offset == L.gre_offset + L.gre_len && L.inner.offset == L.inner_eth_offset + 14),
+               "inner fragment offsets");
+  }
   if (!L.ok()) {
     FUZZ_CHECK(L.error_offset <= n, "%s: error_offset %u past the frame (%zu)", parse_error_name(L.error), L.error_offset, n);
     return;
@@ -104,8 +123,18 @@ void check_layout(const uint8_t* d, size_t n, const NvgreLayout& L, const ParseO
   FUZZ_CHECK(L.vsid == (load_be32(d + key_off) >> 8) && L.flow_id == d[key_off + 3], "VSID/FlowID bytes");
 
   FUZZ_CHECK(L.inner_eth_offset == L.gre_offset + L.gre_len, "inner Ethernet at %u", L.inner_eth_offset);
+  const uint16_t iet = load_be16(d + L.inner_eth_offset + 12);
+  FUZZ_CHECK(L.inner_ethertype == iet && iet != kEtherTypeVlan && iet != kEtherTypeQinQ, "inner EtherType %04x", iet);
+  if (iet != kEtherTypeIPv4 && iet != kEtherTypeIPv6) {
+    FUZZ_CHECK(L.inner.version == IpVersion::none && L.l4 == L4Proto::none, "non-IP inner frame with IP or L4");
+    FUZZ_CHECK(L.header_size == L.inner_eth_offset + 14 && L.l4_offset == L.header_size && L.l4_header_len == 0 &&
+                   L.l4_offset + L.l4_len == L.outer.end() && L.payload_len == L.l4_len,
+               "non-IP inner ranges");
+    FUZZ_CHECK(L.outer.end() <= n, "outer past the frame");
+    return;
+  }
   FUZZ_CHECK(L.inner.offset == L.inner_eth_offset + 14, "inner IP at %u", L.inner.offset);
-  check_ip(d, n, L.inner, load_be16(d + L.inner_eth_offset + 12), "inner");
+  check_ip(d, n, L.inner, iet, "inner");
   FUZZ_CHECK(L.inner.end() <= L.outer.end(), "inner IP ends at %u past the outer IP (%u)", L.inner.end(), L.outer.end());
 
   FUZZ_CHECK(L.l4_offset == L.inner.offset + L.inner.header_len, "L4 at %u", L.l4_offset);
@@ -114,6 +143,12 @@ void check_layout(const uint8_t* d, size_t n, const NvgreLayout& L, const ParseO
     FUZZ_CHECK(L.l4_header_len >= 20 && L.l4_header_len <= 60 && L.l4_header_len % 4 == 0, "TCP header %u", L.l4_header_len);
     FUZZ_CHECK(L.l4_header_len == (d[L.l4_offset + 12] >> 4) * 4u, "TCP data offset");
     FUZZ_CHECK(L.l4_offset + L.l4_len == L.inner.end(), "TCP length");
+  } else if (L.l4 == L4Proto::other || L.l4 == L4Proto::none) {
+    FUZZ_CHECK(L.inner.upper_proto != kIpProtoTCP && L.inner.upper_proto != kIpProtoUDP, "other with protocol %u",
+               L.inner.upper_proto);
+    FUZZ_CHECK((L.l4 == L4Proto::none) == (L.inner.version == IpVersion::v6 && L.inner.upper_proto == kIp6NoNext),
+               "none vs no-next-header");
+    FUZZ_CHECK(L.l4_header_len == 0 && L.l4_offset + L.l4_len == L.inner.end(), "other L4 range");
   } else {
     FUZZ_CHECK(L.l4 == L4Proto::udp && L.inner.upper_proto == kIpProtoUDP, "l4 %u protocol %u", static_cast<unsigned>(L.l4),
                L.inner.upper_proto);
@@ -144,14 +179,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(b == parse_nvgre_full(data, size, lso), "fast path differs from the full parser, large_send (%s)",
              parse_error_name(b.error));
 
-  if (a.ok()) {
-    // Normal-mode success means no length field is 0: large_send changes nothing.
-    FUZZ_CHECK(same_layout(a, b), "large_send parse differs from the normal parse of a valid frame");
-    // Trailing padding is ignored.
+  if (a.well_formed()) {
+    // Trailing padding is ignored (a fragment stays the same fragment).
     std::vector<uint8_t> padded(data, data + size);
     padded.resize(size + 1 + (size % 61), 0);
     const NvgreLayout p = parse_nvgre(padded.data(), padded.size(), normal);
     FUZZ_CHECK(same_layout(a, p), "padding changed the parse (%s)", parse_error_name(p.error));
+  }
+  if (a.ok()) {
+    // Normal-mode success means no length field is 0 (but an inner IPv6 packet with nothing after
+    // its header, "no next header", has payload length 0): large_send changes nothing.
+    if (!(a.inner.version == IpVersion::v6 && a.inner.total_len == 40))
+      FUZZ_CHECK(same_layout(a, b), "large_send parse differs from the normal parse of a valid frame");
     // Cutting before the end of the outer IP packet: a truncation error of the right kind.
     const size_t outer_end = a.outer.end();
     const size_t step = outer_end > 512 ? outer_end / 128 : 1;

@@ -62,6 +62,11 @@ def main():
         _, mixed = read_pcap(corpus(eb, tmp, "mixed", "--packets", "10", "--payload", "8"))
         for i, f in enumerate(mixed):
             put("parser", "mixed-%02d" % i, f)
+        # ARP, ICMP, other EtherTypes, padded frames, fragments, pseudo-header-only checksums.
+        _, link = read_pcap(corpus(eb, tmp, "link"))
+        for i, f in enumerate(link):
+            if i % 2 == 0 or i == 3:
+                put("parser", "link-%02d" % i, f)
         _, sweep = read_pcap(corpus(eb, tmp, "header-sweep", "--payload", "4", "--header-size", "128"))
         for i, f in enumerate(sweep[:4]):
             put("parser", "sweep-128-%d" % i, f)

@@ -13,6 +13,7 @@ const char* csum_status_name(CsumStatus s) {
     case CsumStatus::good: return "good";
     case CsumStatus::bad: return "bad";
     case CsumStatus::absent: return "absent";
+    case CsumStatus::partial: return "partial";
   }
   return "?";
 }
@@ -69,6 +70,16 @@ inline uint32_t replace_field(uint32_t sum, uint16_t old_field, uint16_t new_fie
 
 inline uint32_t gre_range_len(const NvgreLayout& L) { return L.outer.end() - L.gre_offset; }
 
+// Ones-complement equality: 0x0000 and 0xFFFF are both zero.
+inline bool same_csum(uint16_t a, uint16_t b) { return a == b || ((a == 0 || a == 0xFFFF) && (b == 0 || b == 0xFFFF)); }
+
+// A sending host that leaves the L4 checksum to the NIC writes the pseudo-header sum into the
+// field, not complemented: with the L4 length for checksum offload, with length 0 for LSO/USO.
+bool holds_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint16_t field) {
+  return same_csum(field, fold16(l4_pseudo_header_sum(frame, L, L.l4_len))) ||
+         same_csum(field, fold16(l4_pseudo_header_sum(frame, L, 0)));
+}
+
 }  // namespace
 
 uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32_t l4_len) {
@@ -89,37 +100,39 @@ uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32
 
 uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
   if (impl.fill_packet) return impl.fill_packet(frame, L);
-  if (!L.ok()) return 0;
+  const uint8_t fields = checksum_fields(L);
+  if (!fields) return 0;
   uint8_t written = 0;
   // GRE covers the inner frame, including the inner checksums about to change: sum it first,
   // with the old values in place, and patch the sum afterwards (RFC 1624 style).
   uint32_t gre_sum = 0;
   uint16_t gre_old = 0;
-  if (L.gre_checksum_present) {
+  const bool gre = fields & kCsumGre;
+  if (gre) {
     gre_old = load_be16(frame + L.gre_offset + kGreChecksumField);
     gre_sum = without_field(impl.sum(frame + L.gre_offset, gre_range_len(L), 0), gre_old);
   }
   // 1. Inner TCP/UDP over its pseudo-header, header and payload.
-  if (L.l4 == L4Proto::tcp || L.l4 == L4Proto::udp) {
+  if (fields & kCsumL4) {
     uint8_t* field = frame + L.l4_checksum_offset();
     const uint16_t old_field = load_be16(field);
     const uint32_t s = impl.sum(frame + L.l4_offset, L.l4_len, l4_pseudo_header_sum(frame, L, L.l4_len));
     uint16_t c = csum_finish(without_field(s, old_field));
     if (L.l4 == L4Proto::udp && c == 0) c = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
     store_be16(field, c);
-    if (L.gre_checksum_present) gre_sum = replace_field(gre_sum, old_field, c, L.l4_checksum_offset() - L.gre_offset);
+    if (gre) gre_sum = replace_field(gre_sum, old_field, c, L.l4_checksum_offset() - L.gre_offset);
     written |= kCsumL4;
   }
   // 2. Inner and outer IPv4 headers (independent of each other).
-  if (L.inner.version == IpVersion::v4) {
+  if (fields & kCsumInnerIp) {
     const auto [old_field, c] = fill_ipv4(frame, L.inner, impl);
-    if (L.gre_checksum_present)
+    if (gre)
       gre_sum = replace_field(gre_sum, old_field, c, L.inner.offset + kIpv4ChecksumField - L.gre_offset);
     written |= kCsumInnerIp;
   }
-  if (L.outer.version == IpVersion::v4) fill_ipv4(frame, L.outer, impl), written |= kCsumOuterIp;
+  if (fields & kCsumOuterIp) fill_ipv4(frame, L.outer, impl), written |= kCsumOuterIp;
   // 3. GRE last.
-  if (L.gre_checksum_present) {
+  if (gre) {
     store_be16(frame + L.gre_offset + kGreChecksumField, csum_finish(gre_sum));
     written |= kCsumGre;
   }
@@ -129,20 +142,22 @@ uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& 
 VerifyResult checksum_verify(const uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
   if (impl.verify_packet) return impl.verify_packet(frame, L);
   VerifyResult r;
-  if (!L.ok()) return r;
-  if (L.outer.version == IpVersion::v4) r.outer_ip = verify_ipv4(frame, L.outer, impl);
-  if (L.inner.version == IpVersion::v4) r.inner_ip = verify_ipv4(frame, L.inner, impl);
-  if (L.l4 == L4Proto::tcp || L.l4 == L4Proto::udp) {
+  const uint8_t fields = checksum_fields(L);
+  if (fields & kCsumOuterIp) r.outer_ip = verify_ipv4(frame, L.outer, impl);
+  if (fields & kCsumInnerIp) r.inner_ip = verify_ipv4(frame, L.inner, impl);
+  if (fields & kCsumL4) {
     const uint16_t field = load_be16(frame + L.l4_checksum_offset());
     if (L.l4 == L4Proto::udp && field == 0) {
       // UDP/IPv4: the sender computed none. UDP/IPv6: a zero checksum is not allowed (RFC 8200).
       r.l4 = L.inner.version == IpVersion::v4 ? CsumStatus::absent : CsumStatus::bad;
     } else {
       const uint32_t s = impl.sum(frame + L.l4_offset, L.l4_len, l4_pseudo_header_sum(frame, L, L.l4_len));
-      r.l4 = sums_to_ffff(s) ? CsumStatus::good : CsumStatus::bad;
+      r.l4 = sums_to_ffff(s)                            ? CsumStatus::good
+             : holds_pseudo_header_sum(frame, L, field) ? CsumStatus::partial
+                                                        : CsumStatus::bad;
     }
   }
-  if (L.gre_checksum_present)
+  if (fields & kCsumGre)
     r.gre = sums_to_ffff(impl.sum(frame + L.gre_offset, gre_range_len(L), 0)) ? CsumStatus::good : CsumStatus::bad;
   return r;
 }
@@ -152,7 +167,7 @@ size_t checksum_fill_batch(Corpus& corpus, const ChecksumImpl& impl) {
   const size_t n = corpus.size();
   for (size_t i = 0; i < n; ++i) {
     const NvgreLayout& L = corpus[i].layout;
-    if (!L.ok()) continue;
+    if (!checksum_fields(L)) continue;
     checksum_fill(corpus.mutable_data(i), L, impl);
     ++filled;
   }
@@ -172,7 +187,7 @@ size_t checksum_verify_batch(const Corpus& corpus, const ChecksumImpl& impl, Ver
 OffloadDecision checksum_decide(const OffloadCaps& caps, bool transmit, const NvgreLayout& layout) {
   OffloadDecision d;
   d.eligibility = offload_eligibility(caps, transmit ? Offload::tx_checksum : Offload::rx_checksum, layout);
-  if (!layout.ok())
+  if (!layout.well_formed())
     d.path = CsumPath::skipped;
   else
     d.path = d.eligibility == Eligibility::offload ? CsumPath::nic : CsumPath::software;

@@ -6,7 +6,8 @@
 //   IPv6; IPv6 uses the Home Address option as source and a type-2 routing header's address as
 //   destination when present), and the GRE checksum when the C bit is set. The GRE checksum covers
 //   the GRE header and everything after it up to the end of the outer IP packet, so it is filled
-//   last. L4 length for the pseudo-header is layout.l4_len (inner IP end - L4 offset for TCP, the
+//   last. Inner frames that are not TCP/UDP (ARP, ICMP, ...) get their IPv4 header checksums
+//   only; Ethernet padding after an IP packet is outside every sum. L4 length for the pseudo-header is layout.l4_len (inner IP end - L4 offset for TCP, the
 //   UDP length field for UDP; large-send frames use the frame-derived lengths the parser reports).
 #pragma once
 #include <cstddef>
@@ -26,8 +27,9 @@ enum class CsumStatus : uint8_t {
   good,
   bad,
   absent,              // UDP over IPv4 with checksum 0: the sender computed none
+  partial,             // TCP/UDP field holds only the pseudo-header sum: captured before TX offload
 };
-const char* csum_status_name(CsumStatus s);  // "n/a", "good", "bad", "absent"
+const char* csum_status_name(CsumStatus s);  // "n/a", "good", "bad", "absent", "partial"
 
 struct VerifyResult {
   CsumStatus outer_ip = CsumStatus::not_applicable;
@@ -38,17 +40,21 @@ struct VerifyResult {
     return outer_ip == CsumStatus::bad || inner_ip == CsumStatus::bad || l4 == CsumStatus::bad ||
            gre == CsumStatus::bad;
   }
+  bool any_partial() const { return l4 == CsumStatus::partial; }
 };
 
-// Which checksums a fill wrote (bit mask).
-enum CsumField : uint8_t { kCsumOuterIp = 1, kCsumInnerIp = 2, kCsumL4 = 4, kCsumGre = 8 };
+// Which checksums a fill wrote: a CsumField mask (kernels/packet/nvgre.h), always
+// checksum_fields(layout).
 
 // Transmit: computes and writes every applicable checksum of a parsed packet, in dependency order
 // (L4, inner IPv4, outer IPv4, GRE last). A UDP checksum that computes to 0 is sent as 0xFFFF.
-// Returns the CsumField mask written; 0 (and no write) if !layout.ok().
+// Returns the CsumField mask written; 0 (and no write) if !layout.well_formed(). For a fragment
+// only the IPv4 header checksums up to the fragmented header (the L4 checksum spans fragments).
 uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& layout, const ChecksumImpl& impl);
 
-// Receive: verifies every applicable checksum. All not_applicable if !layout.ok().
+// Receive: verifies every applicable checksum (checksum_fields). All not_applicable if
+// !layout.well_formed(). An L4 field that is wrong but equals the pseudo-header sum (with the L4
+// length, or with length 0 as an LSO/USO send carries) is `partial`, not `bad`.
 VerifyResult checksum_verify(const uint8_t* frame, const NvgreLayout& layout, const ChecksumImpl& impl);
 
 // The inner L4 checksum's pseudo-header partial sum (for LSO seeding and tests).

@@ -26,6 +26,7 @@ const char* eligibility_name(Eligibility e) {
     case Eligibility::header_too_large: return "header_too_large";
     case Eligibility::not_parseable: return "not_parseable";
     case Eligibility::not_applicable: return "not_applicable";
+    case Eligibility::fragment: return "fragment";
   }
   return "?";
 }
@@ -132,13 +133,37 @@ std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& L) {
   const uint32_t f = caps[o];
   if (f == kEncapNotSupported) return Eligibility::not_supported;
-  if (!L.ok()) return Eligibility::not_parseable;
-  if (o == Offload::lso_v2 && L.l4 != L4Proto::tcp) return Eligibility::not_applicable;
-  if (o == Offload::uso && L.l4 != L4Proto::udp) return Eligibility::not_applicable;
+  // Which IP headers the offload works on, once the packet is known to have what it needs.
+  bool needs_inner = L.inner_ip();
+  switch (o) {
+    case Offload::rss: {
+      const RssSource src = rss_source(L);
+      if (src == RssSource::none) return Eligibility::not_parseable;
+      needs_inner = src != RssSource::outer_ip;
+      break;
+    }
+    case Offload::vmq:
+      if (L.fragment == Fragment::outer) return Eligibility::fragment;
+      if (!vmq_key_present(L)) return Eligibility::not_parseable;
+      break;
+    case Offload::tx_checksum:
+    case Offload::rx_checksum:
+    case Offload::lso_v2:
+    case Offload::uso: {
+      if (!L.well_formed()) return Eligibility::not_parseable;
+      if (L.is_fragment()) return Eligibility::fragment;
+      const bool applies = o == Offload::lso_v2 ? L.l4 == L4Proto::tcp
+                           : o == Offload::uso  ? L.l4 == L4Proto::udp
+                                                : checksum_fields(L) != 0;
+      if (!applies) return Eligibility::not_applicable;
+      break;
+    }
+    case Offload::count_: return Eligibility::not_applicable;
+  }
   const uint32_t outer_bit = L.outer_ipv4() ? kEncapOuterIPv4 : kEncapOuterIPv6;
   const uint32_t inner_bit = L.inner_ipv4() ? kEncapInnerIPv4 : kEncapInnerIPv6;
   if (!(f & outer_bit)) return Eligibility::outer_version;
-  if (!(f & inner_bit)) return Eligibility::inner_version;
+  if (needs_inner && !(f & inner_bit)) return Eligibility::inner_version;
   if (L.header_size > caps.max_header_size) return Eligibility::header_too_large;
   return Eligibility::offload;
 }

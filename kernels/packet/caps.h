@@ -44,11 +44,19 @@ enum class Eligibility : uint8_t {
   inner_version,        // inner IP version not in the offload's set
   header_too_large,     // header_size > MaxHeaderSizeSupported
   not_parseable,        // the frame did not parse as NVGRE
-  not_applicable,       // e.g. LSOv2 on UDP, USO on TCP
+  not_applicable,       // nothing for this offload in the packet: LSOv2 on UDP, USO on TCP,
+                        // checksum of IPv6/ARP (no checksum), VMQ/RSS with nothing to classify
+  fragment,             // an IP fragment: a packet, handled in software (RSS still hashes it)
 };
+constexpr int kEligibilityCount = static_cast<int>(Eligibility::fragment) + 1;
 const char* eligibility_name(Eligibility e);
 
 // What a NIC with `caps` would do for this packet and offload. Software fallback otherwise.
+// It agrees with what the kernels do for the same layout: not_parseable exactly when RSS does
+// not hash (rss), there is no VMQ key (vmq), or the frame is malformed (the others);
+// not_applicable exactly when checksum_fields() is 0 (checksums). Only the IP versions the
+// offload works on are checked: the inner version is not asked of a non-IP inner frame, nor of
+// an RSS hash of the outer header.
 Eligibility offload_eligibility(const OffloadCaps& caps, Offload o, const NvgreLayout& layout);
 
 }  // namespace eb

@@ -4,6 +4,14 @@
 //   outer Ethernet [802.1Q] | outer IPv4 [options] or IPv6 [ext headers] | GRE (C,K,S) |
 //   inner Ethernet | inner IPv4 [options] or IPv6 [ext headers] | TCP [options] or UDP | payload
 //
+// Every inner frame is valid NVGRE, not only TCP/UDP: ARP, LLDP or any other EtherType (the
+// layout stops after the inner Ethernet header, inner.version none), and IP of any protocol
+// (ICMP, ICMPv6, IPv6 "no next header", ESP...: l4 is other or none, the "L4" range is the rest
+// of the inner IP packet). IP fragments, outer or inner, are packets too, though not offloadable:
+// the parse stops at the fragmented IP header with error *_ip_fragment and `fragment` set, and
+// the headers up to it (addresses included) are valid. Ethernet padding after the IP packet, at
+// either level, is legal and ignored.
+//
 // Wire bytes are network order and are only touched through kernels/common/byteorder.h;
 // every field of NvgreLayout is host order. The parser never reads outside [data, data+len).
 #pragma once
@@ -16,23 +24,33 @@
 namespace eb {
 
 enum class IpVersion : uint8_t { none = 0, v4 = 4, v6 = 6 };
-enum class L4Proto : uint8_t { none = 0, tcp = 6, udp = 17 };
+// none: no upper-layer header (inner frame not IP, IPv6 next header 59, or not parsed);
+// other: an IP protocol other than TCP/UDP (its number is inner.upper_proto).
+enum class L4Proto : uint8_t { none = 0, tcp = 6, udp = 17, other = 255 };
+// Which IP header, if any, is a fragment (IPv4 MF or offset, or an IPv6 fragment header).
+enum class Fragment : uint8_t { none = 0, outer, inner };
 
 constexpr uint16_t kEtherTypeIPv4 = 0x0800;
 constexpr uint16_t kEtherTypeIPv6 = 0x86DD;
 constexpr uint16_t kEtherTypeVlan = 0x8100;
 constexpr uint16_t kEtherTypeQinQ = 0x88A8;
+constexpr uint16_t kEtherTypeArp = 0x0806;
 constexpr uint16_t kGreProtoTEB = 0x6558;  // Transparent Ethernet Bridging: NVGRE
 constexpr uint8_t kIpProtoGRE = 47;
 constexpr uint8_t kIpProtoTCP = 6;
 constexpr uint8_t kIpProtoUDP = 17;
+constexpr uint8_t kIpProtoICMP = 1;
+constexpr uint8_t kIpProtoICMPv6 = 58;
 constexpr uint8_t kIp6HopByHop = 0, kIp6Routing = 43, kIp6Fragment = 44, kIp6DestOpts = 60,
                   kIp6NoNext = 59, kIp6AH = 51, kIp6ESP = 50;
 constexpr size_t kMaxIp6ExtHeaders = 8;        // longer chains are refused (ext_chain_too_long)
 constexpr uint32_t kDefaultMaxHeaderSize = 256;  // NDIS MaxHeaderSizeSupported suggested default
 
 // Every way a frame can fail to be a well-formed, offloadable NVGRE packet. Each has one
-// specific message (parse_error_message). Order is part of the JSON output: append only.
+// specific message (parse_error_message), and parse_error_detail() adds what was found.
+// Order is part of the JSON output: append only. Two entries are fragments, not malformations
+// (outer_ip_fragment, inner_ip_fragment: NvgreLayout::fragment says which); two are no longer
+// reported, because such frames are valid NVGRE (inner_not_ip, unknown_l4).
 //
 // Truncation versus length errors: a header that runs past the captured bytes, while the
 // enclosing IP length says the packet goes on, is `truncated_<header>` (the capture was cut);
@@ -63,13 +81,13 @@ enum class ParseError : uint8_t {
   gre_routing_present,          // R bit (RFC 1701) set: not valid GRE per RFC 2784
   truncated_inner_ethernet,
   inner_vlan_tagged,            // RFC 7637: inner frame must not carry 802.1Q
-  inner_not_ip,
+  inner_not_ip,                 // not reported: a non-IP inner frame is valid NVGRE
   truncated_inner_ip,
   inner_ip_bad_version,
   inner_ipv4_bad_ihl,
   inner_ip_length_mismatch,
   inner_ip_fragment,
-  unknown_l4,                   // inner protocol is neither TCP nor UDP
+  unknown_l4,                   // not reported: inner IP of any protocol is valid NVGRE
   truncated_l4,
   tcp_bad_data_offset,          // data offset < 5 or beyond the segment
   udp_length_mismatch,          // UDP length < 8 or beyond the inner IP payload
@@ -107,6 +125,7 @@ struct IpLayout {
 struct NvgreLayout {
   ParseError error = ParseError::ok;
   uint32_t error_offset = 0;  // where the parser stopped (the header that failed)
+  uint32_t error_value = 0;   // what was found there (protocol, EtherType, length...): parse_error_detail
   uint32_t frame_len = 0;     // bytes captured
 
   bool outer_vlan = false;
@@ -126,6 +145,7 @@ struct NvgreLayout {
   uint32_t gre_seq = 0;
 
   uint32_t inner_eth_offset = 0;
+  uint16_t inner_ethertype = 0;  // once the inner Ethernet header is whole
   IpLayout inner;
 
   L4Proto l4 = L4Proto::none;
@@ -136,15 +156,62 @@ struct NvgreLayout {
   uint32_t payload_len = 0;
 
   // NDIS MaxHeaderSizeSupported measure: first byte of the frame to the last byte of the inner
-  // TCP/UDP header (docs/nvgre-offload.md, "Header size").
+  // TCP/UDP header (docs/nvgre-offload.md, "Header size"). Without TCP/UDP: to the end of the last
+  // header parsed (inner IP header, inner Ethernet header for a non-IP inner frame, the
+  // fragmented IP header for a fragment).
   uint32_t header_size = 0;
 
+  Fragment fragment = Fragment::none;
+
+  // A complete NVGRE parse, whatever the inner frame carries.
   bool ok() const { return error == ParseError::ok; }
+  bool is_fragment() const { return fragment != Fragment::none; }
+  // A packet every offload must handle as a NIC would (NVGRE of any inner kind, or a fragment),
+  // as opposed to a malformed or non-NVGRE frame.
+  bool well_formed() const { return ok() || is_fragment(); }
+  // Inner TCP or UDP, the only upper layers the checksum, LSO/USO and 4-tuple RSS offloads touch.
+  bool inner_tcp_udp() const { return ok() && (l4 == L4Proto::tcp || l4 == L4Proto::udp); }
+  bool inner_ip() const { return inner.version != IpVersion::none; }
   bool outer_ipv4() const { return outer.version == IpVersion::v4; }
   bool inner_ipv4() const { return inner.version == IpVersion::v4; }
   uint32_t l4_checksum_offset() const { return l4_offset + (l4 == L4Proto::tcp ? 16 : 6); }
   bool operator==(const NvgreLayout&) const = default;  // every field (the fast-path differential)
 };
+
+// The checksums of a packet that NVGRE checksum offload covers (kernels/checksum/offload.h).
+enum CsumField : uint8_t { kCsumOuterIp = 1, kCsumInnerIp = 2, kCsumL4 = 4, kCsumGre = 8 };
+// Which of them this packet has: outer/inner IPv4 header checksums for any well-formed packet
+// (a fragment included, up to the fragmented header), the L4 checksum only for inner TCP/UDP,
+// the GRE checksum when the C bit is set and the outer packet is whole in the capture.
+inline uint8_t checksum_fields(const NvgreLayout& L) {
+  if (!L.well_formed()) return 0;
+  uint8_t m = 0;
+  if (L.outer.version == IpVersion::v4) m |= kCsumOuterIp;
+  if (L.fragment != Fragment::outer && L.inner.version == IpVersion::v4) m |= kCsumInnerIp;
+  if (L.inner_tcp_udp()) m |= kCsumL4;
+  if (L.gre_checksum_present && L.outer.end() <= L.frame_len) m |= kCsumGre;
+  return m;
+}
+
+// Which header NDIS RSS hashes for this frame (before the enabled hash types are applied):
+//   inner_l4  inner TCP/UDP header whole (the payload may be cut short by the capture);
+//   inner_ip  inner IP of any other protocol, or an inner fragment: the inner IP 2-tuple;
+//   outer_ip  inner frame not IP (ARP, ...), an outer fragment, or a frame that is NVGRE up to
+//             GRE but broken inside: the outer IP 2-tuple;
+//   none      not NVGRE, or broken before GRE: not hashed (queue 0).
+enum class RssSource : uint8_t { none, outer_ip, inner_ip, inner_l4 };
+inline RssSource rss_source(const NvgreLayout& L) {
+  const bool whole = L.error == ParseError::ok || L.error == ParseError::truncated_payload;
+  if (whole && (L.l4 == L4Proto::tcp || L.l4 == L4Proto::udp)) return RssSource::inner_l4;
+  if ((whole || L.fragment == Fragment::inner) && L.inner.version != IpVersion::none) return RssSource::inner_ip;
+  if ((L.inner_eth_offset != 0 || L.fragment == Fragment::outer) && L.outer.version != IpVersion::none)
+    return RssSource::outer_ip;
+  return RssSource::none;
+}
+// VMQ's key (inner destination MAC + VSID) is in the frame: every NVGRE frame past GRE.
+inline bool vmq_key_present(const NvgreLayout& L) {
+  return L.inner_eth_offset != 0 && L.inner_eth_offset + 6 <= L.frame_len;
+}
 
 struct ParseOptions {
   // LSOv2 super-packets: an IP length field of 0 means "to the end of the frame / outer IP"
@@ -163,5 +230,17 @@ NvgreLayout parse_nvgre_full(const uint8_t* data, size_t len, const ParseOptions
 inline NvgreLayout parse_nvgre(std::span<const uint8_t> frame, const ParseOptions& opt = {}) {
   return parse_nvgre(frame.data(), frame.size(), opt);
 }
+
+// One line naming what was found, e.g. "outer IPv4 protocol 6, not GRE (47)"; for a valid
+// layout "NVGRE", for a fragment which header is fragmented.
+std::string parse_error_detail(const NvgreLayout& layout);
+// What the frame is, for every report: "nvgre", "outer_fragment", "inner_fragment",
+// "not_nvgre" (well-formed up to a header that says it is other traffic: not IP, not GRE, GRE of
+// another version or protocol, GRE without a key) or "malformed".
+const char* frame_kind_name(const NvgreLayout& layout);
+bool is_not_nvgre(const NvgreLayout& layout);
+// The inner upper layer: "tcp", "udp", "icmp", "icmpv6", "ipv6-no-next", "ip-proto-N", "arp",
+// "ethertype-0xNNNN", or "-" when the inner frame was not reached.
+std::string inner_kind_name(const NvgreLayout& layout);
 
 }  // namespace eb

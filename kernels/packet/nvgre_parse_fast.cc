@@ -108,6 +108,7 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   L.flow_id = static_cast<uint8_t>(key);
   if (s) L.gre_seq = load_be32(d + key_at + 4);
   L.inner_eth_offset = e;
+  L.inner_ethertype = load_be16(d + e + 12);
   set_ip(L.inner, iv, io, ihl, static_cast<uint32_t>(n) - io, proto);
   L.l4_offset = l4;
   L.l4_header_len = l4_hl;

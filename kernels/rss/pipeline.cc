@@ -122,10 +122,8 @@ bool parse_rss_hash_types(std::string_view list, uint32_t* types, std::string* e
 
 namespace {
 inline __attribute__((always_inline)) RssTupleSpec select_impl(const NvgreLayout& L, uint32_t en) {
-  // Inner TCP/UDP header whole: the payload may be cut short by the capture, the ports are there.
-  const bool inner_l4 = (L.error == ParseError::ok || L.error == ParseError::truncated_payload) &&
-                        L.l4 != L4Proto::none && L.inner.version != IpVersion::none;
-  if (inner_l4) {
+  const RssSource src = rss_source(L);
+  if (src == RssSource::inner_l4) {
     const bool tcp = L.l4 == L4Proto::tcp;
     if (L.inner.version == IpVersion::v4) {
       const uint32_t t4 = tcp ? kRssHashTcpIPv4 : kRssHashUdpIPv4;
@@ -136,11 +134,11 @@ inline __attribute__((always_inline)) RssTupleSpec select_impl(const NvgreLayout
       if (en & tex) return make_spec(L.inner, tex, 0, true, L.l4_offset);
       if (en & t6) return make_spec(L.inner, t6, 0, false, L.l4_offset);
     }
-    if (auto s = ip_pair(L.inner, en, 0); s.len) return s;
   }
-  // NVGRE up to and including GRE (the parser sets inner_eth_offset once GRE is whole): the
-  // outer addresses are there.
-  if (L.inner_eth_offset != 0 && L.outer.version != IpVersion::none) return ip_pair(L.outer, en, kRssFromOuter);
+  if (src == RssSource::inner_l4 || src == RssSource::inner_ip)
+    if (auto s = ip_pair(L.inner, en, 0); s.len) return s;
+  // Not IP inside, an outer fragment, broken inside, or no inner type enabled: the outer pair.
+  if (src != RssSource::none) return ip_pair(L.outer, en, kRssFromOuter);
   return {};
 }
 }  // namespace
@@ -268,7 +266,7 @@ RssResult RssPipeline::steer_one(const uint8_t* frame, const NvgreLayout& layout
     r.queue = queue_of(r.hash);
   }
   r.vmq_queue = cfg_.vmq_default_queue;
-  if (!vmq_.empty() && layout.inner_eth_offset != 0 && layout.inner_eth_offset + 6 <= layout.frame_len) {
+  if (!vmq_.empty() && vmq_key_present(layout)) {
     bool matched;
     r.vmq_queue = vmq_lookup(frame + layout.inner_eth_offset, layout.vsid, &matched);
     if (matched) r.flags |= kRssVmqMatched;
@@ -305,7 +303,7 @@ void RssPipeline::steer_chunk(const Corpus& corpus, size_t first, size_t count, 
       rss_copy_tuple(frame, s, w.tuples[c] + w.n[c] * s.len);
       w.index[c][w.n[c]++] = static_cast<uint16_t>(i);
     }
-    if (vmq && L.inner_eth_offset != 0 && L.inner_eth_offset + 6 <= L.frame_len) {
+    if (vmq && vmq_key_present(L)) {
       bool matched;
       r.vmq_queue = vmq_lookup(frame + L.inner_eth_offset, L.vsid, &matched);
       if (matched) r.flags |= kRssVmqMatched;

@@ -2,17 +2,20 @@
 // extraction, Toeplitz hash (any registry implementation, batched), indirection table, and a
 // VMQ classifier on inner destination MAC + VSID.
 //
-// Which bytes are hashed (docs/nvgre-offload.md, "RSS and VMQ"):
-//  1. Inner TCP/UDP parsed (layout ok, or only the payload cut short by the capture): the inner
-//     headers, by NDIS precedence among the enabled types: the 4-tuple type of the inner L4
+// Which bytes are hashed (rss_source() in kernels/packet/nvgre.h; docs/nvgre-offload.md, "RSS and
+// VMQ", and docs/real-links.md):
+//  1. Inner TCP/UDP header whole (layout ok, or only the payload cut short by the capture): the
+//     inner headers, by NDIS precedence among the enabled types: the 4-tuple type of the inner L4
 //     (TCP_IPV6_EX before TCP_IPV6, likewise UDP), else the inner IP 2-tuple type (IPV6_EX before
 //     IPV6). EX types take the Home Address option's address as source and the type-2 routing
 //     header's address as destination when those are present (else the header's own).
-//  2. Otherwise, when the frame is NVGRE up to GRE (the inner frame is not IP, is fragmented,
-//     carries another protocol, or is malformed), or when no inner type is enabled: the outer IP
-//     2-tuple (IPV4, or IPV6_EX / IPV6).
-//  3. Otherwise (not NVGRE, or broken before GRE, or no enabled type fits): not hashed; the
-//     packet goes to queue 0, as a NIC indicates unhashed packets on the default queue.
+//  2. Inner IP of any other protocol (ICMP, ICMPv6, no next header, ...) or an inner IP
+//     fragment: the inner IP 2-tuple (IPV4, or IPV6_EX / IPV6).
+//  3. Inner frame not IP (ARP, ...), an outer IP fragment, a frame that is NVGRE up to GRE but
+//     broken inside, or no enabled type fits the inner headers: the outer IP 2-tuple.
+//  4. Otherwise (not NVGRE, broken before GRE, or no enabled type fits): not hashed; the packet
+//     goes to queue 0, as a NIC indicates unhashed packets on the default queue.
+// VMQ: every frame past GRE (ARP and inner fragments included) by inner destination MAC + VSID.
 // Input order: source address, destination address[, source port, destination port], wire bytes.
 #pragma once
 #include <cstddef>

@@ -113,15 +113,16 @@ rte_mbuf* make_input(const SegmentInput& in, const SegmentPlan& plan) {
   rte_mbuf* head = nullptr;
   rte_mbuf* tail = nullptr;
   size_t done = 0;
-  while (done < in.frame_len) {
+  const size_t send_len = size_t{plan.header_len} + plan.payload_len;  // without Ethernet padding
+  while (done < send_len) {
     rte_mbuf* m = rte_pktmbuf_alloc(state().input);
     if (!m) {
       if (head) rte_pktmbuf_free(head);
       return nullptr;
     }
-    size_t n = std::min<size_t>(in.frame_len - done, rte_pktmbuf_tailroom(m));
+    size_t n = std::min<size_t>(send_len - done, rte_pktmbuf_tailroom(m));
     const size_t end = done + n;
-    if (end < in.frame_len && end > plan.header_len &&
+    if (end < send_len && end > plan.header_len &&
         ((end - plan.header_len) % plan.mss) % 2 == 1)
       --n;
     std::memcpy(rte_pktmbuf_mtod(m, uint8_t*), in.frame + done, n);
@@ -135,7 +136,7 @@ rte_mbuf* make_input(const SegmentInput& in, const SegmentPlan& plan) {
     }
     tail = m;
   }
-  head->pkt_len = static_cast<uint32_t>(in.frame_len);
+  head->pkt_len = static_cast<uint32_t>(send_len);
   head->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_OUTER_IPV4 | RTE_MBUF_F_TX_TUNNEL_GRE;
   head->outer_l2_len = static_cast<uint16_t>(L.outer.offset);
   head->outer_l3_len = static_cast<uint16_t>(L.outer.header_len);

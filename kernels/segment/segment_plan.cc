@@ -58,8 +58,9 @@ SegmentPlan plan_segments(const SegmentInput& in) {
   if (L.l4 != L4Proto::tcp) return fail(SegmentError::not_tcp);
   if (L.header_size > in.max_header_size) return fail(SegmentError::header_too_large);
   if (in.mss == 0) return fail(SegmentError::mss_zero);
-  if (L.outer.end() != in.frame_len) return fail(SegmentError::trailing_bytes);
-  if (L.inner.end() != L.outer.end()) return fail(SegmentError::inner_length_mismatch);
+  // Ethernet padding after the inner or the outer IP packet is legal and is not payload: the
+  // send is the headers and the inner TCP payload (payload_len, from the inner IP length); every
+  // segment's lengths are computed from its own bytes, so no segment carries the padding.
 
   const uint32_t H = L.payload_offset;
   const uint32_t P = L.payload_len;

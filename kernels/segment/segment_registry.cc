@@ -53,11 +53,12 @@ std::vector<SegmentImpl> build() {
                 best.info.name + "; materialise = sum then copy",
             zerocopy_segment, best)
       .describe = zerocopy_describe;
-  add_bound("zerocopy-avx512", 40,
-            "zerocopy with checksum/avx512-aligned inlined, and one pass of aligned blocks over consecutive "
-            "segments: every payload byte loaded once, masked at segment edges (no split loads)",
-            zerocopy_avx512_segment, *find_checksum("avx512-aligned"))
-      .describe = zerocopy_avx512_describe;
+  if (const ChecksumImpl* aligned = find_checksum("avx512-aligned"))
+    add_bound("zerocopy-avx512", 40,
+              "zerocopy with checksum/avx512-aligned inlined, and one pass of aligned blocks over consecutive "
+              "segments: every payload byte loaded once, masked at segment edges (no split loads)",
+              zerocopy_avx512_segment, *aligned)
+        .describe = zerocopy_avx512_describe;
   list.add("dpdk-gso", ImplKind::peer, 500, 0,
            "DPDK rte_gso_segment (outer IPv4 + GRE + inner IPv4/TCP) + rte_ipv4_cksum / rte_ipv4_udptcp_cksum_mbuf",
            dpdk_gso_static_reason())

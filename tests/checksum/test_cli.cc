@@ -86,7 +86,11 @@ TEST_F(Cli, VerifyReportsPerHeaderAndExitCodes) {
   std::vector<nlohmann::json> rows;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) rows.push_back(nlohmann::json::parse(line));
-  ASSERT_EQ(rows.size(), 4u) << r.out;
+  ASSERT_EQ(rows.size(), 5u) << r.out;  // four packets and the summary
+  EXPECT_EQ(rows[4]["summary"], true);
+  EXPECT_EQ(rows[4]["bad"], 1);
+  EXPECT_EQ(rows[4]["not_nvgre"], 1);
+  EXPECT_EQ(rows[0]["status"], "good");
   EXPECT_EQ(rows[0]["outer_ip"], "good");
   EXPECT_EQ(rows[0]["inner_ip"], "good");
   EXPECT_EQ(rows[0]["l4"], "good");
@@ -94,10 +98,12 @@ TEST_F(Cli, VerifyReportsPerHeaderAndExitCodes) {
   EXPECT_EQ(rows[1]["outer_ip"], "n/a");
   EXPECT_EQ(rows[1]["inner_ip"], "bad");
   EXPECT_EQ(rows[1]["l4"], "good");
-  EXPECT_EQ(rows[1]["bad"], true);
+  EXPECT_EQ(rows[1]["status"], "bad");
   EXPECT_EQ(rows[2]["l4"], "absent");
-  EXPECT_EQ(rows[2]["bad"], false);
-  EXPECT_EQ(rows[3]["ok"], false);
+  EXPECT_EQ(rows[2]["status"], "good");
+  for (const auto& row : rows) EXPECT_FALSE(row.contains("ok")) << row;  // one status field
+  EXPECT_EQ(rows[3]["status"], "unparsed");
+  EXPECT_EQ(rows[3]["kind"], "not_nvgre");
   EXPECT_FALSE(rows[3]["error"].get<std::string>().empty());
   EXPECT_FALSE(rows[3]["error_message"].get<std::string>().empty());
 

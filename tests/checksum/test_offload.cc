@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/offload.h"
 #include "kernels/common/byteorder.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"
 
@@ -288,36 +290,133 @@ TEST(Offload, FillThenVerifyOnEveryPreset) {
     Corpus corpus = generate_corpus(cfg);
     ASSERT_GT(corpus.size(), 0u) << preset.name;
     size_t parsed = 0;
-    for (size_t i = 0; i < corpus.size(); ++i) parsed += corpus[i].layout.ok();
+    for (size_t i = 0; i < corpus.size(); ++i) parsed += checksum_fields(corpus[i].layout) != 0;
     std::vector<VerifyResult> out(corpus.size());
     for (const ChecksumImpl* impl : internet_impls()) {
       // Scramble every checksum field first so fill has to compute them all.
       for (size_t i = 0; i < corpus.size(); ++i) {
         const NvgreLayout& L = corpus[i].layout;
-        if (!L.ok()) continue;
+        const uint8_t fields = checksum_fields(L);
         uint8_t* f = corpus.mutable_data(i);
-        store_be16(f + L.l4_checksum_offset(), 0xBEEF);
-        if (L.outer_ipv4()) store_be16(f + L.outer.offset + 10, 0x1111);
-        if (L.inner_ipv4()) store_be16(f + L.inner.offset + 10, 0x2222);
-        if (L.gre_checksum_present) store_be16(f + L.gre_offset + 4, 0x3333);
+        if (fields & kCsumL4) store_be16(f + L.l4_checksum_offset(), 0xBEEF);
+        if (fields & kCsumOuterIp) store_be16(f + L.outer.offset + 10, 0x1111);
+        if (fields & kCsumInnerIp) store_be16(f + L.inner.offset + 10, 0x2222);
+        if (fields & kCsumGre) store_be16(f + L.gre_offset + 4, 0x3333);
       }
       EXPECT_EQ(checksum_fill_batch(corpus, *impl), parsed) << preset.name;
       EXPECT_EQ(checksum_verify_batch(corpus, *impl, out.data()), 0u) << preset.name << " " << impl->info.name;
       for (size_t i = 0; i < corpus.size(); ++i) {
         const NvgreLayout& L = corpus[i].layout;
-        if (!L.ok()) {
+        const uint8_t fields = checksum_fields(L);
+        if (!(fields & kCsumL4)) {
           EXPECT_EQ(out[i].l4, CsumStatus::not_applicable);
-          continue;
+        } else {
+          ASSERT_EQ(out[i].l4, CsumStatus::good) << preset.name << " #" << i << " " << impl->info.name;
         }
-        ASSERT_EQ(out[i].l4, CsumStatus::good) << preset.name << " #" << i << " " << impl->info.name;
-        ASSERT_EQ(out[i].outer_ip, expect_ip(L.outer_ipv4()));
-        ASSERT_EQ(out[i].inner_ip, expect_ip(L.inner_ipv4()));
+        ASSERT_EQ(out[i].outer_ip, expect_ip(fields & kCsumOuterIp)) << preset.name << " #" << i;
+        ASSERT_EQ(out[i].inner_ip, expect_ip(fields & kCsumInnerIp)) << preset.name << " #" << i;
       }
     }
   }
 }
 
 // The capability hook: the same kernels either way, the path follows offload_eligibility.
+// A capture taken before TX offload: the L4 field holds the pseudo-header sum (with the L4 length,
+// or with length 0 as an LSO send carries). verify says partial, not bad, with every
+// implementation; a field one off is bad; fill completes it to the builder's full checksum.
+TEST(Offload, PseudoHeaderOnlyIsPartialAndFillCompletesIt) {
+  for (auto [o, i] : {std::pair{IpVersion::v4, IpVersion::v4}, std::pair{IpVersion::v6, IpVersion::v6},
+                      std::pair{IpVersion::v4, IpVersion::v6}})
+    for (L4Proto l4 : {L4Proto::tcp, L4Proto::udp})
+      for (bool len0 : {false, true}) {
+        const NvgreSpec spec = base_spec(o, i, l4, 333, 70 + static_cast<int>(len0));
+        const auto good = build_nvgre(spec);
+        const NvgreLayout L = parse_nvgre(good);
+        ASSERT_TRUE(L.inner_tcp_udp());
+        // The pseudo-header sum computed here from the wire bytes, RFC 793/768/8200 (not offload.cc's).
+        const uint8_t* ip = good.data() + L.inner.offset;
+        const uint8_t proto = l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
+        const uint32_t len = len0 ? 0 : L.l4_len;
+        const uint16_t seed = fold16(i == IpVersion::v4 ? pseudo_header_sum_v4(ip + 12, ip + 16, proto, len)
+                                                        : pseudo_header_sum_v6(ip + 8, ip + 24, proto, len));
+        auto partial = good;
+        store_be16(partial.data() + L.l4_checksum_offset(), seed);
+        auto off_by_one = good;
+        store_be16(off_by_one.data() + L.l4_checksum_offset(), static_cast<uint16_t>(seed + 1));
+        for (const ChecksumImpl* impl : internet_impls()) {
+          SCOPED_TRACE(impl->info.name + (len0 ? " len0" : " len"));
+          const VerifyResult r = checksum_verify(partial.data(), L, *impl);
+          EXPECT_EQ(r.l4, CsumStatus::partial);
+          EXPECT_FALSE(r.any_bad());
+          EXPECT_TRUE(r.any_partial());
+          EXPECT_EQ(checksum_verify(off_by_one.data(), L, *impl).l4, CsumStatus::bad);
+          auto filled = partial;
+          checksum_fill(filled.data(), L, *impl);
+          EXPECT_EQ(filled, good);
+        }
+      }
+}
+
+// Inner frames that are not TCP/UDP, fragments and padding: only the IPv4 header checksums, and
+// padding never enters a sum.
+TEST(Offload, OtherInnerFramesFragmentsAndPadding) {
+  GeneratorConfig cfg;
+  cfg.preset = "link";
+  Corpus corpus = generate_corpus(cfg);
+  ASSERT_GT(corpus.size(), 20u);
+  size_t ip_only = 0, fragments = 0;
+  for (const ChecksumImpl* impl : internet_impls()) {
+    for (size_t k = 0; k < corpus.size(); ++k) {
+      const NvgreLayout& L = corpus[k].layout;
+      ASSERT_TRUE(L.well_formed()) << corpus[k].label;
+      std::vector<uint8_t> f(corpus.data(k), corpus.data(k) + corpus[k].length);
+      const auto before = f;
+      const uint8_t fields = checksum_fields(L);
+      EXPECT_EQ(checksum_fill(f.data(), L, *impl), fields) << corpus[k].label;
+      // Padding bytes after the outer IP packet are untouched.
+      if (L.outer.end() < f.size())
+        EXPECT_TRUE(std::equal(f.begin() + L.outer.end(), f.end(), before.begin() + L.outer.end())) << corpus[k].label;
+      const VerifyResult r = checksum_verify(f.data(), L, *impl);
+      EXPECT_FALSE(r.any_bad() || r.any_partial()) << corpus[k].label;
+      if (!(fields & kCsumL4)) {
+        EXPECT_EQ(r.l4, CsumStatus::not_applicable) << corpus[k].label;
+        ip_only += impl == internet_impls().front();
+      }
+      fragments += L.is_fragment() && impl == internet_impls().front();
+    }
+  }
+  EXPECT_GE(ip_only, 10u);
+  EXPECT_GE(fragments, 5u);
+}
+
+// `offload` says what checksum does: not_parseable exactly when nothing is filled because the
+// frame is not a packet, not_applicable exactly when the packet has no checksum to fill,
+// fragment for fragments (software fills their IPv4 headers), offload only when something is.
+TEST(Offload, EligibilityAgreesWithWhatFillDoes) {
+  std::string err;
+  const auto full = caps_from_string("full", &err);
+  ASSERT_TRUE(full) << err;
+  for (const char* preset : {"link", "malformed", "mixed"}) {
+    GeneratorConfig cfg;
+    cfg.preset = preset;
+    cfg.packets = 200;
+    Corpus corpus = generate_corpus(cfg);
+    for (size_t k = 0; k < corpus.size(); ++k) {
+      const NvgreLayout& L = corpus[k].layout;
+      std::vector<uint8_t> f(corpus.data(k), corpus.data(k) + corpus[k].length);
+      const uint8_t written = checksum_fill(f.data(), L, best_checksum());
+      for (Offload o : {Offload::tx_checksum, Offload::rx_checksum}) {
+        const Eligibility e = offload_eligibility(*full, o, L);
+        SCOPED_TRACE(std::string(preset) + " " + corpus[k].label + " " + eligibility_name(e));
+        EXPECT_EQ(e == Eligibility::not_parseable, !L.well_formed());
+        EXPECT_EQ(e == Eligibility::fragment, L.is_fragment());
+        EXPECT_EQ(e == Eligibility::not_applicable, L.ok() && written == 0);
+        if (e == Eligibility::offload) EXPECT_NE(written, 0);
+      }
+    }
+  }
+}
+
 TEST(Offload, CapabilityModelChoosesNicOrSoftware) {
   std::string err;
   const auto ndis_caps = caps_from_string("ndis-example", &err);

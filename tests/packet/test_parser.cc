@@ -192,12 +192,10 @@ TEST(Parser, SpecificErrors) {
       {"GRE proto IPv4", [](Frame& f) { f.set16(36, 0x0800); }, ParseError::gre_bad_protocol},
       {"GRE no key", [](Frame& f) { f.b[34] &= ~0x20; }, ParseError::gre_missing_key},
       {"inner VLAN", [](Frame& f) { f.set16(54, 0x8100); }, ParseError::inner_vlan_tagged},
-      {"inner ARP", [](Frame& f) { f.set16(54, 0x0806); }, ParseError::inner_not_ip},
       {"inner version", [](Frame& f) { f.b[56] = 0x55; }, ParseError::inner_ip_bad_version},
       {"inner IHL", [](Frame& f) { f.b[56] = 0x43; }, ParseError::inner_ipv4_bad_ihl},
       {"inner length > outer", [](Frame& f) { f.set16(58, 2000); }, ParseError::inner_ip_length_mismatch},
       {"inner fragment", [](Frame& f) { f.set16(62, 0x0010); }, ParseError::inner_ip_fragment},
-      {"inner ICMP", [](Frame& f) { f.b[65] = 1; }, ParseError::unknown_l4},
       {"UDP length 4", [](Frame& f) { f.set16(80, 4); }, ParseError::udp_length_mismatch},
       {"UDP length > IP", [](Frame& f) { f.set16(80, 200); }, ParseError::udp_length_mismatch},
   };
@@ -207,6 +205,94 @@ TEST(Parser, SpecificErrors) {
     NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
     EXPECT_EQ(L.error, c.expect) << c.what << ": got " << parse_error_name(L.error);
   }
+}
+
+// What a NIC sees on every link besides TCP/UDP: valid NVGRE, reported as such.
+TEST(Parser, NonTcpUdpInnerFramesAreValidNvgre) {
+  const Frame base = v4v4udp();
+  const NvgreLayout b = parse_nvgre(base.b.data(), base.b.size());
+  ASSERT_TRUE(b.ok());
+  {  // ARP (and any other EtherType): stops after the inner Ethernet header.
+    Frame f = base;
+    f.set16(54, 0x0806);
+    const NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
+    ASSERT_TRUE(L.ok()) << parse_error_name(L.error);
+    EXPECT_EQ(L.inner_ethertype, 0x0806);
+    EXPECT_EQ(L.inner.version, IpVersion::none);
+    EXPECT_EQ(L.l4, L4Proto::none);
+    EXPECT_EQ(L.vsid, b.vsid);
+    EXPECT_EQ(L.header_size, 56u);
+    EXPECT_EQ(L.l4_offset + L.l4_len, L.outer.end());
+    EXPECT_EQ(inner_kind_name(L), "arp");
+  }
+  {  // ICMP: the rest of the inner IP packet, no L4 header.
+    Frame f = base;
+    f.b[65] = 1;
+    const NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
+    ASSERT_TRUE(L.ok()) << parse_error_name(L.error);
+    EXPECT_EQ(L.l4, L4Proto::other);
+    EXPECT_EQ(L.inner.upper_proto, 1);
+    EXPECT_EQ(L.l4_header_len, 0u);
+    EXPECT_EQ(L.header_size, 76u);
+    EXPECT_EQ(L.l4_offset + L.l4_len, L.inner.end());
+    EXPECT_FALSE(L.inner_tcp_udp());
+    EXPECT_EQ(inner_kind_name(L), "icmp");
+    EXPECT_EQ(checksum_fields(L), kCsumOuterIp | kCsumInnerIp);
+  }
+  {  // Ethernet padding after both IP packets: the layout is the unpadded one, lengths unchanged.
+    Frame f = base;
+    f.zeros(17);
+    const NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
+    ASSERT_TRUE(L.ok());
+    EXPECT_EQ(L.outer.end(), b.outer.end());
+    EXPECT_EQ(L.payload_len, b.payload_len);
+  }
+}
+
+TEST(Parser, FragmentsArePacketsWithTheirHeadersReported) {
+  {
+    Frame f = v4v4udp();
+    f.set16(20, 0x2000);  // outer MF
+    const NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
+    EXPECT_EQ(L.error, ParseError::outer_ip_fragment);
+    EXPECT_EQ(L.fragment, Fragment::outer);
+    EXPECT_TRUE(L.well_formed());
+    EXPECT_EQ(L.outer.header_len, 20u);
+    EXPECT_EQ(L.outer.upper_proto, kIpProtoGRE);
+    EXPECT_EQ(L.header_size, 34u);
+    EXPECT_EQ(rss_source(L), RssSource::outer_ip);
+    EXPECT_FALSE(vmq_key_present(L));
+    EXPECT_EQ(frame_kind_name(L), std::string("outer_fragment"));
+  }
+  {
+    Frame f = v4v4udp();
+    f.set16(62, 0x0010);  // inner offset 16
+    const NvgreLayout L = parse_nvgre(f.b.data(), f.b.size());
+    EXPECT_EQ(L.error, ParseError::inner_ip_fragment);
+    EXPECT_EQ(L.fragment, Fragment::inner);
+    EXPECT_EQ(L.inner.version, IpVersion::v4);
+    EXPECT_EQ(L.inner.header_len, 20u);
+    EXPECT_EQ(rss_source(L), RssSource::inner_ip);
+    EXPECT_TRUE(vmq_key_present(L));
+    EXPECT_EQ(checksum_fields(L), kCsumOuterIp | kCsumInnerIp);
+  }
+}
+
+TEST(Parser, DetailsNameWhatWasFound) {
+  Frame f = v4v4udp();
+  f.b[23] = 6;
+  EXPECT_EQ(parse_error_detail(parse_nvgre(f.b.data(), f.b.size())), "outer IPv4 protocol 6, not GRE (47)");
+  Frame g = v4v4udp();
+  g.set16(36, 0x0800);
+  EXPECT_EQ(parse_error_detail(parse_nvgre(g.b.data(), g.b.size())),
+            "GRE protocol type 0x0800, not 0x6558 (Transparent Ethernet Bridging)");
+  Frame h = v4v4udp();
+  h.set16(12, 0x0806);
+  EXPECT_EQ(parse_error_detail(parse_nvgre(h.b.data(), h.b.size())),
+            "outer EtherType 0x0806, neither IPv4 (0x0800) nor IPv6 (0x86dd)");
+  Frame k = v4v4udp();
+  k.set16(80, 4);
+  EXPECT_EQ(parse_error_detail(parse_nvgre(k.b.data(), k.b.size())), "UDP length 4: below 8 or past the inner IP packet");
 }
 
 TEST(Parser, TcpDataOffset) {

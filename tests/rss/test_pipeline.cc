@@ -10,6 +10,7 @@
 
 #include "datasets/generator.h"
 #include "kernels/common/byteorder.h"
+#include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/rss/pipeline.h"
 #include "tests/rss/rss_test_util.h"
@@ -124,18 +125,16 @@ TEST(RssPipeline, OuterTwoTupleFallback) {
       const NvgreLayout gl = parse_nvgre(good);
       ASSERT_TRUE(gl.ok());
       std::vector<std::vector<uint8_t>> frames;
-      // ICMP inside (protocol 1): unknown_l4.
-      auto icmp = good;
-      icmp[gl.inner.offset + 9] = 1;
-      frames.push_back(icmp);
-      // ARP inside: inner_not_ip.
+      // ARP inside: not IP, the outer pair.
       auto arp = good;
       store_be16(arp.data() + gl.inner_eth_offset + 12, 0x0806);
       frames.push_back(arp);
-      // Inner IPv4 fragment.
-      auto frag = good;
-      store_be16(frag.data() + gl.inner.offset + 6, 0x2000);
-      frames.push_back(frag);
+      // An outer fragment: the outer pair.
+      if (!v6) {
+        auto frag = good;
+        store_be16(frag.data() + gl.outer.offset + 6, 0x2000);
+        frames.push_back(frag);
+      }
       // Cut inside the inner TCP header: truncated_l4.
       frames.emplace_back(good.begin(), good.begin() + gl.l4_offset + 10);
       auto r = steer_all_ways(*p, frames);
@@ -153,6 +152,73 @@ TEST(RssPipeline, OuterTwoTupleFallback) {
         EXPECT_EQ(r6[0].flags, kRssFromOuter);
       }
     }
+}
+
+// Inner IP that is not TCP/UDP (ICMP, ICMPv6, no next header) and inner fragments hash the
+// inner IP 2-tuple (NDIS_HASH_IPV4 / IPV6), the published 2-tuple vectors.
+TEST(RssPipeline, InnerTwoTupleForOtherProtocolsAndInnerFragments) {
+  auto p = make(kRssHashDefault);
+  for (bool v6 : {false, true})
+    for (const auto& v : v6 ? test::ipv6_vectors() : test::ipv4_vectors()) {
+      NvgreSpec s = vector_spec(v, v6, IpVersion::v4, L4Proto::udp);
+      s.payload.assign(40, 3);
+      const auto good = build_nvgre(s);
+      const NvgreLayout gl = parse_nvgre(good);
+      ASSERT_TRUE(gl.ok());
+      std::vector<std::vector<uint8_t>> frames;
+      auto other = good;  // ICMP / ICMPv6
+      other[gl.inner.offset + (v6 ? 6 : 9)] = v6 ? kIpProtoICMPv6 : kIpProtoICMP;
+      frames.push_back(other);
+      if (v6) {
+        auto none = good;  // no next header
+        none[gl.inner.offset + 6] = kIp6NoNext;
+        frames.push_back(none);
+      } else {
+        auto frag = good;  // inner IPv4 fragment (MF)
+        store_be16(frag.data() + gl.inner.offset + 6, 0x2000);
+        frames.push_back(frag);
+      }
+      auto r = steer_all_ways(*p, frames);
+      for (size_t i = 0; i < r.size(); ++i) {
+        EXPECT_EQ(r[i].hash, v.hash_ip) << v.src << " case " << i;
+        EXPECT_EQ(r[i].type, v6 ? kRssHashIPv6 : kRssHashIPv4) << i;
+        EXPECT_EQ(r[i].flags & kRssFromOuter, 0) << i;
+      }
+    }
+}
+
+// `offload` says what RSS and VMQ do: rss not_parseable exactly when the pipeline does not hash
+// (with every hash type enabled), vmq unable exactly when there is no key to look up.
+TEST(RssPipeline, OffloadEligibilityAgreesWithSteering) {
+  std::string err;
+  const auto full = caps_from_string("full", &err);
+  ASSERT_TRUE(full) << err;
+  RssConfig cfg;
+  cfg.hash_types = kRssHashAll;
+  cfg.vmq.push_back(VmqFilter{});  // any filter: the lookup happens whenever the key is there
+  auto p = RssPipeline::create(cfg, &err);
+  ASSERT_TRUE(p) << err;
+  size_t n = 0;
+  for (const char* preset : {"link", "malformed", "mixed"}) {
+    GeneratorConfig g;
+    g.preset = preset;
+    g.packets = 200;
+    const Corpus c = generate_corpus(g);
+    for (size_t k = 0; k < c.size(); ++k, ++n) {
+      const NvgreLayout& L = c[k].layout;
+      const RssResult r = p->steer_one(c.data(k), L);
+      const Eligibility rss = offload_eligibility(*full, Offload::rss, L);
+      const Eligibility vmq = offload_eligibility(*full, Offload::vmq, L);
+      EXPECT_EQ(rss == Eligibility::not_parseable, r.type == kRssHashNone) << preset << " " << c[k].label;
+      // Without the key the NIC cannot classify (not_parseable, or an outer fragment); with it,
+      // only the profile can say no (versions, header size).
+      EXPECT_EQ(vmq == Eligibility::not_parseable || vmq == Eligibility::fragment, !vmq_key_present(L))
+          << preset << " " << c[k].label;
+      if (vmq_key_present(L) && L.header_size <= full->max_header_size) EXPECT_EQ(vmq, Eligibility::offload) << c[k].label;
+      if (L.ok() && !L.inner_ip()) EXPECT_EQ(r.flags & kRssFromOuter, kRssFromOuter) << c[k].label;  // ARP, ...
+    }
+  }
+  EXPECT_EQ(n, 600u);
 }
 
 TEST(RssPipeline, NotNvgreIsNotHashed) {
