@@ -12,6 +12,9 @@
 //                             N-byte header (N > 256: the oversize corpus, the software-fallback
 //                             region); 64-byte payloads, so header work dominates
 //   checksum-rx/IMPL/hs-COMBO-N   receive verify of the same packets
+//                             (onepass-* rows: the one-pass packet kernels, fill_packet/verify_packet;
+//                             the sum-kernel rows checksum/IMPL/SIZE skip them, their sum is their
+//                             per-header twin's)
 //   checksum-tx|rx/IMPL/imix  the same over the imix corpus (64/576/1500-byte outer packets, 7:4:1)
 // Sizes: quick 20, 40, 60, 1500, 65536 (the targets); full 20, 40, 60, 64, 256, 576, 1500, 4096,
 // 9000, 65536. Cache levels (checksum/IMPL/16k .. 256m, bench::buffer_sizes()): quick 16k, 1m, 64m;
@@ -104,7 +107,10 @@ void bm_rx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_
 //   portable   the best implementation that needs no CPU feature (cache levels only);
 //   highway    the best record of the Highway group (`hwy`: its dynamic dispatch);
 //   peers      the best supported record of each peer library (the name before the first '-':
-//              dpdk, isal, ...), Internet-checksum peers only for the per-packet rows.
+//              dpdk, isal, ...), Internet-checksum peers only for the per-packet rows;
+//   one-pass   (per-packet rows only) every one-pass packet kernel (fill_packet) and beside it the
+//              per-header path of the same sum kernel (avx512, hwy), so the gain of the one pass
+//              is in the same run. Their sum is that record's: no size or cache-level rows.
 std::string library_of(const std::string& name) { return name.substr(0, name.find('-')); }
 
 std::vector<const ChecksumImpl*> role_impls(bool per_packet) {
@@ -127,6 +133,16 @@ std::vector<const ChecksumImpl*> role_impls(bool per_packet) {
       take(&r);
     }
   }
+  if (per_packet)
+    for (const auto& r : checksum_impls()) {
+      if (!r.fill_packet || !r.info.supported()) continue;
+      take(&r);
+      for (const auto& twin : checksum_impls())
+        if (!twin.fill_packet && twin.sum == r.sum && twin.info.kind == ImplKind::implementation) {
+          take(&twin);
+          break;
+        }
+    }
   return v;
 }
 
@@ -141,6 +157,7 @@ const int registered = [] {
     const std::string in = std::to_string(n);
     for (const auto& r : checksum_impls()) {
       const ChecksumImpl* impl = &r;
+      if (r.fill_packet) continue;  // same sum kernel as its per-header twin's row
       if (r.copy_and_sum && r.info.name.rfind("fused-", 0) == 0)
         bench::register_row("checksum", r.info, in, [impl, n](benchmark::State& s) { bm_copy_sum(s, *impl, n); });
       else

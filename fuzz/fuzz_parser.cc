@@ -15,7 +15,9 @@
 //   - cutting the frame anywhere before the end of the outer IP packet gives a truncated_* error
 //     (truncated_payload once every header is whole), never ok and never another error;
 //   - with no zero length fields, large_send parsing gives the same layout as normal parsing
-//     (an inner IPv6 payload length of 0 is legal in normal traffic: no next header).
+//     (an inner IPv6 payload length of 0 is legal in normal traffic: no next header);
+//   - parse_nvgre (fast path for common shapes) equals parse_nvgre_full field for field, for
+//     the input, both options and every cut.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -172,6 +174,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_layout(data, size, a, normal);
   const NvgreLayout b = parse_nvgre(data, size, lso);
   check_layout(data, size, b, lso);
+  FUZZ_CHECK(a == parse_nvgre_full(data, size, normal), "fast path differs from the full parser (%s)",
+             parse_error_name(a.error));
+  FUZZ_CHECK(b == parse_nvgre_full(data, size, lso), "fast path differs from the full parser, large_send (%s)",
+             parse_error_name(b.error));
 
   if (a.well_formed()) {
     // Trailing padding is ignored (a fragment stays the same fragment).
@@ -193,6 +199,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::vector<uint8_t> cut(data, data + k);
       const NvgreLayout c = parse_nvgre(cut.data(), cut.size(), normal);
       check_layout(cut.data(), cut.size(), c, normal);
+      FUZZ_CHECK(c == parse_nvgre_full(cut.data(), cut.size(), normal), "cut at %zu: fast path differs from the full parser",
+                 k);
       FUZZ_CHECK(is_truncation(c.error), "cut at %zu of %zu gives %s, not a truncation", k, outer_end,
                  parse_error_name(c.error));
       if (k >= a.header_size)

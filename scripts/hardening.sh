@@ -16,7 +16,7 @@ start=$(date +%s)
 build=${EB_ASAN_BUILD_DIR:-build-asan}
 seconds=${EB_FUZZ_SECONDS:-50}
 parallel=${EB_FUZZ_PARALLEL:-2}
-targets=${EB_FUZZ_TARGETS:-parser pcap checksum toeplitz segment}
+targets=${EB_FUZZ_TARGETS:-parser pcap checksum toeplitz segment onepass}
 jobs=$(nproc)
 failures=()
 summary=()
@@ -81,6 +81,7 @@ if [ "${EB_SKIP_FUZZ:-0}" != 1 ]; then
     local t=$1 bin="$build/bin/eb-fuzz-$1" dirs=()
     mkdir -p "$work/$t/new" "$work/$t/artifacts"
     for d in "fuzz/corpus/$t" "fuzz/regressions/$t"; do [ -d "$d" ] && dirs+=("$d"); done
+    [ "$t" = onepass ] && dirs+=("fuzz/corpus/parser")  # its input is a frame: the parser's seeds
     # New inputs go to the work dir; the repo's seed corpus is only read.
     "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$work/$t/artifacts/" "$work/$t/new" "${dirs[@]}" >"$work/$t.log" 2>&1

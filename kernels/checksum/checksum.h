@@ -19,6 +19,9 @@
 
 namespace eb {
 
+struct NvgreLayout;
+struct VerifyResult;
+
 struct ChecksumImpl {
   ImplInfo info;           // family "checksum"
   int preferred_rank = 0;  // lower is better; best_checksum() picks the best supported
@@ -26,6 +29,10 @@ struct ChecksumImpl {
   uint32_t (*sum)(const uint8_t* p, size_t n, uint32_t initial) = nullptr;
   // Fused copy + sum; nullptr where the record does not provide it.
   uint32_t (*copy_and_sum)(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) = nullptr;
+  // Whole-packet one-pass kernels (onepass.h); checksum_fill / checksum_verify (offload.h) call
+  // them when set, instead of one `sum` per header. nullptr: the per-header path.
+  uint8_t (*fill_packet)(uint8_t* frame, const NvgreLayout& layout) = nullptr;
+  VerifyResult (*verify_packet)(const uint8_t* frame, const NvgreLayout& layout) = nullptr;
 };
 
 // All records, ordered at construction (RecordList): the reference, then ours best first, then

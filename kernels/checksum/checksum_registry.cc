@@ -7,6 +7,7 @@
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/csum_internal.h"
 #include "kernels/common/arch.h"
+#include "kernels/checksum/onepass.h"
 
 namespace eb {
 
@@ -74,6 +75,7 @@ std::vector<ChecksumImpl> make_registry() {
 
   // Highway: the dispatched entry and one record per compiled target (hwy_rows.h).
   const auto entries = hwy_sum_targets();
+  ChecksumImpl hwy;  // a copy of the `hwy` record, for onepass-hwy below
   {
     const auto* chosen = hwy_dispatched(entries);
     ChecksumImpl& rec = add("hwy", impl, 50, 0, "Highway dynamic dispatch, resolved once", chosen ? chosen->fn : nullptr);
@@ -83,6 +85,34 @@ std::vector<ChecksumImpl> make_registry() {
     } else {
       rec.info.unavailable_reason = "no compiled Highway target is usable on this CPU";
     }
+    hwy = rec;
+  }
+
+  // One-pass packet kernels (onepass.h): every checksum of a packet whose headers fit 256 bytes
+  // from one load of that region. `sum` is the kernel they continue the payload with, so the
+  // records are also plain sum kernels; the per-header path of that kernel stays its own row.
+  // Ranked below their per-header twins: on the Zen 5 VM they were measured (checksum-tx/rx)
+  // faster only for IPv4 in IPv4 and slower for IPv6 and long regions, so dispatch keeps the
+  // per-header path (kernels/checksum/README.md).
+#if EB_ARCH_X86_64
+  {
+    ChecksumImpl& rec = add("onepass-avx512", impl, 15, kAvx512Vnni,
+                            "AVX-512 one-pass packet checksums: the header region (<= 256 B) in masked zmm loads, "
+                            "one masked vpmaddwd per checksum and register, payload by avx512",
+                            sum_avx512);
+    rec.fill_packet = fill_onepass_avx512;
+    rec.verify_packet = verify_onepass_avx512;
+  }
+#endif
+  {
+    // Runs where `hwy` runs (its sum continues the payload; its dispatch picks the target).
+    ChecksumImpl& rec = add("onepass-hwy", impl, 55, hwy.info.required,
+                            "Highway one-pass packet checksums (dynamic dispatch): the header region in "
+                            "vectors, one dword-lane mask per checksum, payload by hwy",
+                            hwy.sum);
+    rec.info.unavailable_reason = hwy.info.unavailable_reason;
+    rec.fill_packet = fill_onepass_hwy;
+    rec.verify_packet = verify_onepass_hwy;
   }
   int rank = 61;
   for (const auto& e : entries)

@@ -99,6 +99,7 @@ uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32
 }
 
 uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
+  if (impl.fill_packet) return impl.fill_packet(frame, L);
   const uint8_t fields = checksum_fields(L);
   if (!fields) return 0;
   uint8_t written = 0;
@@ -139,6 +140,7 @@ uint8_t checksum_fill(uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& 
 }
 
 VerifyResult checksum_verify(const uint8_t* frame, const NvgreLayout& L, const ChecksumImpl& impl) {
+  if (impl.verify_packet) return impl.verify_packet(frame, L);
   VerifyResult r;
   const uint8_t fields = checksum_fields(L);
   if (fields & kCsumOuterIp) r.outer_ip = verify_ipv4(frame, L.outer, impl);

@@ -119,6 +119,7 @@ struct IpLayout {
   uint32_t pseudo_src_offset() const { return ip6_home_addr_offset ? ip6_home_addr_offset : src_offset(); }
   uint32_t pseudo_dst_offset() const { return ip6_rt2_addr_offset ? ip6_rt2_addr_offset : dst_offset(); }
   uint32_t end() const { return offset + total_len; }
+  bool operator==(const IpLayout&) const = default;
 };
 
 struct NvgreLayout {
@@ -174,6 +175,7 @@ struct NvgreLayout {
   bool outer_ipv4() const { return outer.version == IpVersion::v4; }
   bool inner_ipv4() const { return inner.version == IpVersion::v4; }
   uint32_t l4_checksum_offset() const { return l4_offset + (l4 == L4Proto::tcp ? 16 : 6); }
+  bool operator==(const NvgreLayout&) const = default;  // every field (the fast-path differential)
 };
 
 // The checksums of a packet that NVGRE checksum offload covers (kernels/checksum/offload.h).
@@ -218,8 +220,13 @@ struct ParseOptions {
 };
 
 // Parses as much as it can. On error, fields of the headers parsed so far are valid, the rest
-// are zero. Never reads outside [data, data+len).
+// are zero. Never reads outside [data, data+len). A branch-light fast path takes the common
+// shapes (at most one 802.1Q tag, no IPv4 options, no IPv6 extension headers, every length
+// field matching the frame exactly) and gives the full parser's result for them; every other
+// frame goes to the full parser.
 NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt = {});
+// The full parser alone (what parse_nvgre falls back to): for differential tests and benchmarks.
+NvgreLayout parse_nvgre_full(const uint8_t* data, size_t len, const ParseOptions& opt = {});
 inline NvgreLayout parse_nvgre(std::span<const uint8_t> frame, const ParseOptions& opt = {}) {
   return parse_nvgre(frame.data(), frame.size(), opt);
 }

@@ -1,4 +1,5 @@
-// The one NVGRE parser. Every read is bounds-checked against the captured length first; every
+// The full NVGRE parser (parse_nvgre_full; parse_nvgre in nvgre_parse_fast.cc takes the common
+// shapes itself and hands everything else here). Every read is bounds-checked against the captured length first; every
 // length field is checked against the packet that encloses it (see nvgre.h on truncation
 // versus length errors).
 #include <algorithm>
@@ -292,7 +293,7 @@ NvgreLayout Parser::finish_other(L4Proto kind, size_t off, size_t end) {
 
 }  // namespace
 
-NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt) {
+NvgreLayout parse_nvgre_full(const uint8_t* data, size_t len, const ParseOptions& opt) {
   return Parser(data, len, opt).run();
 }
 

@@ -328,6 +328,15 @@ void RssPipeline::steer(const Corpus& corpus, size_t first, size_t count, RssRes
   }
 }
 
+void RssPipeline::steer_layouts(const Corpus& corpus, size_t first, size_t count, const NvgreLayout* layouts,
+                                RssResult* out) {
+  for (size_t done = 0; done < count; done += kChunk) {
+    const size_t n = count - done < kChunk ? count - done : kChunk;
+    steer_chunk(corpus, first + done, n, out + done,
+                [&](size_t i) -> const NvgreLayout& { return layouts[i - first]; });
+  }
+}
+
 void RssPipeline::steer_parse(const Corpus& corpus, size_t first, size_t count, RssResult* out) {
   NvgreLayout scratch;
   for (size_t done = 0; done < count; done += kChunk) {

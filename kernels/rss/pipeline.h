@@ -138,6 +138,8 @@ class RssPipeline {
   void steer(const Corpus& corpus, size_t first, size_t count, RssResult* out);
   // The same, parsing every frame (parse_nvgre) instead of reading the stored layout.
   void steer_parse(const Corpus& corpus, size_t first, size_t count, RssResult* out);
+  // The same with layouts the caller parsed: layouts[k] is packet first + k's (a receive burst).
+  void steer_layouts(const Corpus& corpus, size_t first, size_t count, const NvgreLayout* layouts, RssResult* out);
 
  private:
   RssPipeline() = default;
