@@ -92,9 +92,11 @@ struct Segmented {
 
 constexpr uint8_t kCanary = 0xA5;
 
-inline Segmented run_impl(const SegmentImpl& impl, const Send& s, uint32_t mss, uint32_t max_header = 256) {
+// l4: the transport of the send (udp for the uso family's records).
+inline Segmented run_impl(const SegmentImpl& impl, const Send& s, uint32_t mss, uint32_t max_header = 256,
+                          L4Proto l4 = L4Proto::tcp) {
   Segmented r;
-  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header};
+  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header, l4};
   r.plan = plan_segments(in);
   const size_t bytes = r.plan.ok() ? r.plan.arena_bytes : 4096;
   const size_t nseg = r.plan.ok() ? r.plan.segments : 4;
