@@ -1,0 +1,12 @@
+// Internal to the uso family: the entry points the registry binds.
+#pragma once
+#include "kernels/uso/uso.h"
+
+namespace eb::segment_detail {
+
+SegmentError uso_reference(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
+SegmentError uso_fused(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
+SegmentError uso_zerocopy_describe(const SegmentImpl&, const SegmentInput&, const SgOutput&, uint32_t*);
+SegmentError uso_zerocopy(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
+
+}  // namespace eb::segment_detail
