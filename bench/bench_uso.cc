@@ -10,9 +10,9 @@
 //                     v4v4 and v6v6 at the quick sizes, full: all four combinations. N > 256 is
 //                     beyond the default MaxHeaderSize (a NIC refuses it: software fallback).
 // Rows per input:
-//   uso/IMPL            every materialising record (quick: reference and fused only)
-//   uso/zerocopy        the scatter-gather list only (header buffers + payload references)
-//   uso/zerocopy-gather zerocopy's materialising entry (sum in place, then copy)
+//   uso/IMPL            every materialising record (quick: no fused-NAME variants)
+//   uso/zerocopy[-avx512]  the scatter-gather list only (header buffers + payload references)
+//   uso/zerocopy[-avx512]-gather  the materialising entry (sum in place, then copy)
 //   limit/memcpy        memcpy of the output bytes (wire bytes of all datagrams) in one call
 //   limit/read          a read-only pass over the payload where it lies in the frame
 // Counters: bytes = wire bytes of all datagrams (limit/read: payload bytes), packets =
@@ -169,7 +169,7 @@ const int registered = [] {
     if (!s.plan.ok()) continue;
     for (const UsoImpl& impl : uso_impls()) {
       // quick: the three the targets name; full: every fused-NAME variant too.
-      if (!full && impl.info.name != "reference" && impl.info.name != "fused" && impl.info.name != "zerocopy") continue;
+      if (!full && impl.info.name.rfind("fused-", 0) == 0) continue;
       if (impl.describe) {
         bench::register_row("uso", impl.info, s.label, [&impl, &s](benchmark::State& st) { bm_describe(st, impl, s); });
         bench::register_row("uso", renamed(impl.info, impl.info.name + "-gather"), s.label,

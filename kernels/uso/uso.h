@@ -28,6 +28,7 @@
 //               the best fused copy_and_sum of the checksum family; fused-NAME: that kernel's
 //   zerocopy    scatter-gather: patched header buffers + payload references, payload summed in
 //               place by the best sum kernel; its materialising entry = sum then copy
+//   zerocopy-avx512  zerocopy with the segment family's aligned-load AVX-512 payload sums
 #pragma once
 #include <vector>
 

@@ -44,3 +44,30 @@ SegmentError uso_zerocopy(const SegmentImpl& self, const SegmentInput& in, const
 }
 
 }  // namespace eb::segment_detail
+
+namespace eb::segment_detail {
+
+// zerocopy-avx512: the zero-copy loops with the segment family's aligned-load AVX-512 sums
+// (segment_avx512.cc): every payload byte loaded once from a 64-byte-aligned block.
+namespace uso_avx512 {
+#define EB_SEG_LOOP_ATTR
+#define EB_SEG_LOOP_TEMPLATE UdpSendTemplate
+#define EB_SEG_LOOP_SUM(p, n) sum_aligned_avx512(p, n, 0)
+#define EB_SEG_LOOP_BATCH_SUMS(payload, len, mss, b, cnt, out) multi_sums_aligned_avx512(payload, len, mss, b, cnt, out)
+#include "kernels/segment/segment_loops.inc"
+#undef EB_SEG_LOOP_BATCH_SUMS
+#undef EB_SEG_LOOP_SUM
+#undef EB_SEG_LOOP_ATTR
+}  // namespace uso_avx512
+
+SegmentError uso_zerocopy_avx512_describe(const SegmentImpl& self, const SegmentInput& in, const SgOutput& out,
+                                          uint32_t* count) {
+  return uso_avx512::describe_loop(self, in, out, count);
+}
+
+SegmentError uso_zerocopy_avx512(const SegmentImpl& self, const SegmentInput& in, const SegmentOutput& out,
+                                 uint32_t* count) {
+  return uso_avx512::sum_then_copy_loop(self, in, out, count);
+}
+
+}  // namespace eb::segment_detail

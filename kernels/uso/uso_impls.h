@@ -8,5 +8,8 @@ SegmentError uso_reference(const SegmentImpl&, const SegmentInput&, const Segmen
 SegmentError uso_fused(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
 SegmentError uso_zerocopy_describe(const SegmentImpl&, const SegmentInput&, const SgOutput&, uint32_t*);
 SegmentError uso_zerocopy(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
+// Bound to the segment family's aligned-load AVX-512 sums (needs kSumAlignedAvx512Cpu).
+SegmentError uso_zerocopy_avx512_describe(const SegmentImpl&, const SegmentInput&, const SgOutput&, uint32_t*);
+SegmentError uso_zerocopy_avx512(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
 
 }  // namespace eb::segment_detail

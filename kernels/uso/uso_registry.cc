@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kernels/checksum/checksum.h"
+#include "kernels/segment/segment_impls.h"
 #include "kernels/uso/uso_impls.h"
 
 namespace eb {
@@ -65,6 +66,19 @@ std::vector<UsoImpl> build() {
   zc.segment = uso_zerocopy;
   zc.describe = uso_zerocopy_describe;
   v.push_back(std::move(zc));
+
+  UsoImpl zc512 = make("zerocopy-avx512", ImplKind::implementation, 40,
+                       "zerocopy with the segment family's aligned-load AVX-512 sum: every payload byte loaded once "
+                       "from 64-byte-aligned blocks, masked at datagram edges (no split loads)",
+                       reference_checksum());
+  zc512.info.required = kSumAlignedAvx512Cpu;
+  zc512.info.unavailable_reason.clear();
+  zc512.kernels.sum = sum_aligned_avx512;
+  zc512.kernels.copy_and_sum = nullptr;
+  zc512.kernels.checksum_impl = "segment:aligned-avx512";
+  zc512.segment = uso_zerocopy_avx512;
+  zc512.describe = uso_zerocopy_avx512_describe;
+  v.push_back(std::move(zc512));
   return v;
 }
 
