@@ -756,7 +756,6 @@ void Gen::uso() {
     // Any length that overflows 16 bits is written 0 (the outer IP length is the largest).
     const uint64_t outer_len = uint64_t{o.header_size} - o.outer_ip - (c.ov == IpVersion::v6 ? 40 : 0) + plen;
     s.large_send = outer_len > 0xFFFF;
-    s.l4_checksum_pseudo_seed = true;  // what the stack hands a USO NIC
     emit(s, "uso-" + combo_name(c.ov, c.iv, c.l4) + "-" + std::to_string(plen) + "-mss" + std::to_string(mss) + tag);
   }
 }
