@@ -16,15 +16,13 @@
 // Sizes: quick 20, 40, 60, 1500, 65536 (the targets); full 20, 40, 60, 64, 256, 576, 1500, 4096,
 // 9000, 65536. Cache levels (checksum/IMPL/16k .. 256m, bench::buffer_sizes()): quick 16k, 1m, 64m;
 // full 16 KiB to 256 MiB in powers of two, for the best, portable and peer kernels and the limits. Counters: bytes = buffer or corpus bytes, packets = 1 per sum or corpus packets.
-#include <cstdlib>
-#include <cstring>
 #include <memory>
-#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "bench/common/bench_common.h"
+#include "bench/common/inputs.h"
 #include "datasets/generator.h"
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/offload.h"
@@ -34,24 +32,13 @@ namespace {
 
 using namespace eb;
 
-struct Aligned {
-  std::unique_ptr<uint8_t, decltype(&std::free)> p{nullptr, &std::free};
-  explicit Aligned(size_t n) {
-    const size_t cap = (n + 64 + 63) / 64 * 64;
-    p.reset(static_cast<uint8_t*>(std::aligned_alloc(64, cap)));
-    std::mt19937_64 rng(n);
-    for (size_t i = 0; i < cap; ++i) p.get()[i] = static_cast<uint8_t>(rng());
-  }
-  uint8_t* data() { return p.get(); }
-};
-
 std::vector<size_t> sizes() {
   if (bench::preset() == bench::Preset::quick) return {20, 40, 60, 1500, 65536};
   return {20, 40, 60, 64, 256, 576, 1500, 4096, 9000, 65536};
 }
 
 void bm_sum(benchmark::State& state, const ChecksumImpl& impl, size_t n) {
-  Aligned buf(n);
+  bench::AlignedBuffer buf(n);
   const uint8_t* p = buf.data();
   for (auto _ : state) {
     benchmark::DoNotOptimize(p);
@@ -62,7 +49,7 @@ void bm_sum(benchmark::State& state, const ChecksumImpl& impl, size_t n) {
 }
 
 void bm_copy_sum(benchmark::State& state, const ChecksumImpl& impl, size_t n) {
-  Aligned src(n), dst(n);
+  bench::AlignedBuffer src(n), dst(n);
   for (auto _ : state) {
     uint32_t s = impl.copy_and_sum(dst.data(), src.data(), n, 0);
     benchmark::DoNotOptimize(s);
@@ -72,7 +59,7 @@ void bm_copy_sum(benchmark::State& state, const ChecksumImpl& impl, size_t n) {
 }
 
 void bm_limit(benchmark::State& state, const LimitImpl& impl, size_t n) {
-  Aligned src(n), dst(n);
+  bench::AlignedBuffer src(n), dst(n);
   uint8_t* d = impl.writes ? dst.data() : nullptr;
   for (auto _ : state) {
     benchmark::DoNotOptimize(d);
@@ -83,19 +70,7 @@ void bm_limit(benchmark::State& state, const LimitImpl& impl, size_t n) {
   bench::set_counters(state, static_cast<double>(n), 1);
 }
 
-// Per-packet rows: a corpus shared by every implementation's row for the same input.
-struct CorpusInput {
-  std::string label;
-  GeneratorConfig cfg;
-  uint32_t header_size = 0;
-  std::shared_ptr<Corpus> corpus;  // generated on first use (registration stays cheap)
-  Corpus& get() {
-    if (!corpus) corpus = std::make_shared<Corpus>(generate_corpus(cfg));
-    return *corpus;
-  }
-};
-
-void bm_tx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_ptr<CorpusInput>& in) {
+void bm_tx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_ptr<bench::CorpusInput>& in) {
   Corpus& c = in->get();
   size_t filled = 0;
   bench::timed_region_begins();
@@ -108,7 +83,7 @@ void bm_tx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_
   bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(c.size()), in->header_size);
 }
 
-void bm_rx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_ptr<CorpusInput>& in) {
+void bm_rx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_ptr<bench::CorpusInput>& in) {
   Corpus& c = in->get();
   std::vector<VerifyResult> out(c.size());
   size_t bad = 0;
@@ -122,54 +97,42 @@ void bm_rx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_
   bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(c.size()), in->header_size);
 }
 
-// Implementations in the per-packet rows: quick keeps the reference, the best and DPDK's; full adds
-// Highway's dispatched target.
-std::vector<const ChecksumImpl*> packet_impls() {
-  std::vector<std::string> names;
-  if (bench::preset() == bench::Preset::quick)
-    names = {"reference", best_checksum().info.name, "dpdk-raw"};
-  else
-    names = {"reference", "hwy", "avx512", "dpdk-raw"};  // full sweeps ~200 inputs: keep the row count sane
+// Which records get the per-packet and cache-level rows (every record gets the per-size rows).
+// Chosen by role, not by name, so a new record takes the place its role gives it:
+//   reference  the oracle;
+//   best       best_checksum() on this machine;
+//   portable   the best implementation that needs no CPU feature (cache levels only);
+//   highway    the best record of the Highway group (`hwy`: its dynamic dispatch);
+//   peers      the best supported record of each peer library (the name before the first '-':
+//              dpdk, isal, ...), Internet-checksum peers only for the per-packet rows.
+std::string library_of(const std::string& name) { return name.substr(0, name.find('-')); }
+
+std::vector<const ChecksumImpl*> role_impls(bool per_packet) {
+  const bool full = bench::preset() == bench::Preset::full;
   std::vector<const ChecksumImpl*> v;
   std::set<std::string> seen;
-  for (const auto& n : names)
-    if (const ChecksumImpl* r = find_checksum(n); r && seen.insert(n).second) v.push_back(r);
+  auto take = [&](const ChecksumImpl* r) {
+    if (r && seen.insert(r->info.name).second) v.push_back(r);
+  };
+  take(&reference_checksum());
+  take(&best_checksum());
+  std::set<std::string> libraries;
+  for (const auto& r : checksum_impls()) {  // best first within each kind
+    if (!r.info.supported()) continue;
+    if (r.info.kind == ImplKind::implementation) {
+      if (!per_packet && r.info.required == 0 && libraries.insert("(portable)").second) take(&r);
+      if ((full || !per_packet) && library_of(r.info.name) == "hwy" && libraries.insert("hwy").second) take(&r);
+    } else if (r.info.kind == ImplKind::peer && (r.internet_checksum || !per_packet) &&
+               libraries.insert(library_of(r.info.name)).second) {
+      take(&r);
+    }
+  }
   return v;
 }
 
-std::vector<std::shared_ptr<CorpusInput>> packet_inputs() {
-  std::vector<std::shared_ptr<CorpusInput>> v;
-  struct Combo {
-    IpVersion o, i;
-    L4Proto l4;
-  };
-  std::vector<Combo> combos;
-  for (IpVersion o : {IpVersion::v4, IpVersion::v6})
-    for (IpVersion i : {IpVersion::v4, IpVersion::v6})
-      for (L4Proto l4 : {L4Proto::tcp, L4Proto::udp})
-        if (bench::preset() == bench::Preset::full || l4 == L4Proto::tcp) combos.push_back({o, i, l4});
-  for (const Combo& c : combos) {
-    const uint32_t mn = min_header_size(c.o, c.i, c.l4), mx = max_header_size(c.o, c.i, c.l4);
-    for (int hs : bench::header_sizes(static_cast<int>(mn))) {
-      if (static_cast<uint32_t>(hs) > mx) continue;
-      auto in = std::make_shared<CorpusInput>();
-      in->label = "hs-" + combo_name(c.o, c.i, c.l4) + "-" + std::to_string(hs);
-      in->cfg.preset = hs > 256 ? "oversize" : "header-sweep";
-      in->cfg.outer = c.o;
-      in->cfg.inner = c.i;
-      in->cfg.l4 = c.l4;
-      in->cfg.header_size = static_cast<uint32_t>(hs);
-      in->cfg.packets = 64;
-      in->cfg.payload_mode = PayloadMode::fixed;
-      in->cfg.payload_len = 64;
-      in->header_size = static_cast<uint32_t>(hs);
-      v.push_back(in);
-    }
-  }
-  auto imix = std::make_shared<CorpusInput>();
-  imix->label = "imix";
-  imix->cfg.preset = "imix";
-  v.push_back(imix);
+bench::CorpusInputs packet_inputs() {
+  bench::CorpusInputs v = bench::header_sweep_inputs({.packets = 64, .payload_len = 64});
+  v.push_back(bench::preset_input("imix", "imix"));
   return v;
 }
 
@@ -192,17 +155,14 @@ const int registered = [] {
   // ones, the peers and the limits, so the report can show where each becomes memory-bound.
   for (size_t n : bench::buffer_sizes()) {
     const std::string in = bench::size_label(n);
-    for (const char* name : {"reference", "adc64x2", "hwy", "dpdk-raw", "isal-crc32"})
-      if (const ChecksumImpl* impl = find_checksum(name))
-        bench::register_row("checksum", impl->info, in, [impl, n](benchmark::State& s) { bm_sum(s, *impl, n); });
-    const ChecksumImpl* best = &best_checksum();
-    bench::register_row("checksum", best->info, in, [best, n](benchmark::State& s) { bm_sum(s, *best, n); });
+    for (const ChecksumImpl* impl : role_impls(false))
+      bench::register_row("checksum", impl->info, in, [impl, n](benchmark::State& s) { bm_sum(s, *impl, n); });
     for (const auto& l : limit_impls()) {
       const LimitImpl* impl = &l;
       bench::register_row("limit", l.info, in, [impl, n](benchmark::State& s) { bm_limit(s, *impl, n); });
     }
   }
-  const auto impls = packet_impls();
+  const auto impls = role_impls(true);
   for (const auto& input : packet_inputs())
     for (const ChecksumImpl* impl : impls) {
       bench::register_row("checksum-tx", impl->info, input->label,

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "bench/common/bench_common.h"
+#include "bench/common/inputs.h"
 #include "datasets/generator.h"
 #include "kernels/rss/pipeline.h"
 #include "kernels/rss/toeplitz.h"
@@ -104,19 +105,7 @@ void bm_prep(benchmark::State& state, const ToeplitzImpl& impl, size_t key_len) 
   bench::set_counters(state, static_cast<double>(key_len), 1);
 }
 
-// Pipeline rows: a corpus shared by every implementation's row for the same input.
-struct CorpusInput {
-  std::string label;
-  GeneratorConfig cfg;
-  uint32_t header_size = 0;
-  std::shared_ptr<Corpus> corpus;
-  Corpus& get() {
-    if (!corpus) corpus = std::make_shared<Corpus>(generate_corpus(cfg));
-    return *corpus;
-  }
-};
-
-void bm_pipeline(benchmark::State& state, const ToeplitzImpl& impl, const std::shared_ptr<CorpusInput>& in,
+void bm_pipeline(benchmark::State& state, const ToeplitzImpl& impl, const std::shared_ptr<bench::CorpusInput>& in,
                  bool parse) {
   Corpus& c = in->get();
   RssConfig cfg;
@@ -143,38 +132,11 @@ void bm_pipeline(benchmark::State& state, const ToeplitzImpl& impl, const std::s
   bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(c.size()), in->header_size);
 }
 
-std::vector<std::shared_ptr<CorpusInput>> pipeline_inputs() {
-  std::vector<std::shared_ptr<CorpusInput>> v;
-  for (IpVersion o : {IpVersion::v4, IpVersion::v6})
-    for (IpVersion i : {IpVersion::v4, IpVersion::v6})
-      for (L4Proto l4 : {L4Proto::tcp, L4Proto::udp}) {
-        if (bench::preset() == bench::Preset::quick && l4 == L4Proto::udp) continue;
-        const uint32_t mn = min_header_size(o, i, l4), mx = max_header_size(o, i, l4);
-        for (int hs : bench::header_sizes(static_cast<int>(mn))) {
-          if (static_cast<uint32_t>(hs) > mx || hs > 256) continue;
-          auto in = std::make_shared<CorpusInput>();
-          in->label = "hs-" + combo_name(o, i, l4) + "-" + std::to_string(hs);
-          in->cfg.preset = "header-sweep";
-          in->cfg.outer = o;
-          in->cfg.inner = i;
-          in->cfg.l4 = l4;
-          in->cfg.header_size = static_cast<uint32_t>(hs);
-          in->cfg.packets = 256;
-          in->cfg.payload_mode = PayloadMode::fixed;
-          in->cfg.payload_len = 64;
-          in->header_size = static_cast<uint32_t>(hs);
-          v.push_back(in);
-        }
-      }
-  auto mixed = std::make_shared<CorpusInput>();
-  mixed->label = "mixed";
-  mixed->cfg.preset = "mixed";
-  mixed->cfg.packets = 4096;
-  v.push_back(mixed);
-  auto many = std::make_shared<CorpusInput>();
-  many->label = "many-flows";
-  many->cfg.preset = "mixed";
-  many->cfg.packets = 32768;
+bench::CorpusInputs pipeline_inputs() {
+  bench::CorpusInputs v =
+      bench::header_sweep_inputs({.packets = 256, .payload_len = 64, .max_header = kDefaultMaxHeaderSize});
+  v.push_back(bench::preset_input("mixed", "mixed", 4096));
+  auto many = bench::preset_input("many-flows", "mixed", 32768);
   many->cfg.flows = 32768;
   many->cfg.zipf = 0;
   v.push_back(many);

@@ -12,13 +12,12 @@
 // CORPUS: default-4k (the generator's default mix, 4096 packets); full adds imix-4k and
 // default-64k (65536 packets, beyond L2).
 #include <array>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "bench/common/bench_common.h"
+#include "bench/common/inputs.h"
 #include "datasets/generator.h"
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/offload.h"
@@ -28,38 +27,18 @@
 namespace eb {
 namespace {
 
-struct CorpusInput {
-  std::string label;
-  std::string preset;
-  uint64_t packets;
-};
-
-std::vector<CorpusInput> corpus_inputs() {
-  std::vector<CorpusInput> v = {{"default-4k", "default", 4096}};
+bench::CorpusInputs corpus_inputs() {
+  bench::CorpusInputs v = {bench::preset_input("default-4k", "default", 4096)};
   if (bench::preset() == bench::Preset::full) {
-    v.push_back({"imix-4k", "imix", 4096});
-    v.push_back({"default-64k", "default", 65536});
+    v.push_back(bench::preset_input("imix-4k", "imix", 4096));
+    v.push_back(bench::preset_input("default-64k", "default", 65536));
   }
   return v;
 }
 
 // One corpus per input, generated on first use and shared read-only by every thread and row.
-std::shared_ptr<const Corpus> corpus_for(const CorpusInput& in) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const Corpus>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto& c = cache[in.label];
-  if (!c) {
-    GeneratorConfig cfg;
-    cfg.preset = in.preset;
-    cfg.packets = in.packets;
-    c = std::make_shared<const Corpus>(generate_corpus(cfg));
-  }
-  return c;
-}
-
-void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
-  std::shared_ptr<const Corpus> corpus = corpus_for(in);
+void bm_rxpath(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
+  const Corpus& c = in.get();
   RssConfig cfg;
   cfg.impl = rss.info.name;
   std::string error;
@@ -70,7 +49,6 @@ void bm_rxpath(benchmark::State& state, const CorpusInput& in, const ChecksumImp
     }
     return;
   }
-  const Corpus& c = *corpus;
   const size_t n = c.size();
   std::array<uint64_t, 64> per_queue{};
   uint64_t bad = 0, unparsed = 0;
@@ -114,14 +92,14 @@ const int registered = [] {
                                {"best", &best_checksum(), &best_toeplitz()}};
   bench::add_context("rxpath_best", "checksum " + best_checksum().info.name + " + toeplitz " +
                                         best_toeplitz().info.name);
-  static std::vector<CorpusInput> inputs = corpus_inputs();
+  static const bench::CorpusInputs inputs = corpus_inputs();
   for (const auto& combo : combos) {
     ImplInfo info = combo_info(combo.name, *combo.csum, *combo.rss);
     for (const auto& in : inputs) {
       const ChecksumImpl* csum = combo.csum;
       const ToeplitzImpl* rss = combo.rss;
-      const CorpusInput* input = &in;
-      auto* b = bench::register_row("rxpath", info, in.label,
+      bench::CorpusInput* input = in.get();
+      auto* b = bench::register_row("rxpath", info, in->label,
                                     [csum, rss, input](benchmark::State& s) { bm_rxpath(s, *input, *csum, *rss); });
       for (int t : bench::thread_counts()) b->Threads(t);
       b->UseRealTime();

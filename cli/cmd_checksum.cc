@@ -36,24 +36,13 @@ struct Opts {
 
 // The implementation to run, or an error message.
 const ChecksumImpl* choose_impl(const std::string& name, std::string* error) {
-  if (name.empty()) return &best_checksum();
-  const ChecksumImpl* r = find_checksum(name);
-  if (!r) {
-    std::string names;
-    for (const auto& c : checksum_impls())
-      if (c.internet_checksum) names += (names.empty() ? "" : ", ") + c.info.name;
-    *error = "unknown checksum implementation '" + name + "' (one of: " + names + ")";
-    return nullptr;
-  }
-  if (!r->internet_checksum) {
+  const auto r = resolve_impl(checksum_impls(), name, best_checksum());
+  if (r.record && !r.record->internet_checksum) {
     *error = "'" + name + "' computes a CRC, not the Internet checksum: it cannot fill or verify packets";
     return nullptr;
   }
-  if (!r->info.supported()) {
-    *error = "checksum implementation '" + name + "' cannot run here: " + r->info.why_unsupported();
-    return nullptr;
-  }
-  return r;
+  if (!r.record) *error = r.error;
+  return r.record;
 }
 
 std::string fields_written(uint8_t mask) {
@@ -207,7 +196,7 @@ void add_checksum(CLI::App& app, int* exit_code) {
   sub->add_option("--out", o->out, "Where fill writes the packets (pcap; - for stdout)");
   sub->add_option("--impl", o->impl, "Checksum implementation (see `encapbench list`; default: the best this CPU runs)");
   sub->add_option("--caps", o->caps,
-                  "Capability profile (full, none, seed-example, ipv4-only, or a custom spec): report per packet "
+                  "Capability profile (full, none, ndis-example, ipv4-only, or a custom spec): report per packet "
                   "whether the NIC or the software fallback would do it");
   sub->add_flag("--json", o->json, "JSON Lines: one object per packet");
   sub->add_flag("--large-send", o->large_send, "Accept IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");

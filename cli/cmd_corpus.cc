@@ -82,7 +82,7 @@ std::string to_config(const Opts& o, GeneratorConfig& cfg) {
 void add_corpus(CLI::App& app, int* exit_code) {
   auto* sub = app.add_subcommand("corpus", "Generate a synthetic NVGRE corpus (deterministic for a seed) and write it as pcap");
   auto o = std::make_shared<Opts>();
-  sub->add_option("--preset", o->preset, "Preset (see --list-presets); default: the main job's corpus");
+  sub->add_option("--preset", o->preset, "Preset (see --list-presets); default: the default run's corpus");
   sub->add_option("--packets", o->packets, "Number of packets (default: the preset's natural count)");
   sub->add_option("--seed", o->seed, "Seed (default 1); the same seed gives a byte-identical file");
   sub->add_option("--flows", o->flows, "Number of flows: 5-tuples, VSID and FlowID per flow");

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/input.h"
@@ -27,9 +29,6 @@ nlohmann::json layout_json(size_t index, const CorpusPacket& p) {
             {"inner_version", ip_name(L.inner.version)},
             {"l4", l4_name(L.l4)},
             {"outer_vlan", L.outer_vlan},
-            {"outer_offset", L.outer.offset},
-            {"outer_header_len", L.outer.header_len},
-            {"outer_ext_headers", L.outer.ext_count},
             {"gre_offset", L.gre_offset},
             {"gre_len", L.gre_len},
             {"gre_checksum", L.gre_checksum_present},
@@ -37,15 +36,18 @@ nlohmann::json layout_json(size_t index, const CorpusPacket& p) {
             {"vsid", L.vsid},
             {"flow_id", L.flow_id},
             {"inner_eth_offset", L.inner_eth_offset},
-            {"inner_offset", L.inner.offset},
-            {"inner_header_len", L.inner.header_len},
-            {"inner_ext_headers", L.inner.ext_count},
             {"l4_offset", L.l4_offset},
             {"l4_header_len", L.l4_header_len},
             {"payload_offset", L.payload_offset},
             {"payload_len", L.payload_len},
             {"header_size", L.header_size},
             {"large_send", L.outer.length_from_frame || L.inner.length_from_frame}});
+  for (const auto& [level, ip] : {std::pair{"outer", &L.outer}, std::pair{"inner", &L.inner}}) {
+    const std::string l = level;
+    j[l + "_offset"] = ip->offset;
+    j[l + "_header_len"] = ip->header_len;
+    j[l + "_ext_headers"] = ip->ext_count;
+  }
   if (L.outer_vlan) j["outer_vlan_tci"] = L.outer_vlan_tci;
   return j;
 }

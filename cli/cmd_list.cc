@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "kernels/common/cpu_features.h"
-#include "kernels/common/registry.h"
+#include "kernels/registry_all.h"
 
 namespace eb::cli {
 

@@ -28,7 +28,7 @@ void add_offload(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Opts>();
   sub->add_option("--in", o->in, "Capture to read (pcap or pcapng)")->required();
   sub->add_option("--caps", o->caps,
-                  "Capability profile: full, none, seed-example, ipv4-only, or tx=..,rx=..,lso=..,rss=..,vmq=..,uso=..,max=N "
+                  "Capability profile: full, none, ndis-example, ipv4-only, or tx=..,rx=..,lso=..,rss=..,vmq=..,uso=..,max=N "
                   "with flags outer4|outer6|inner4|inner6|all|none")
       ->capture_default_str();
   sub->add_option("--max-header", o->max_header, "MaxHeaderSizeSupported (default: the profile's, 256)");

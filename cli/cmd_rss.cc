@@ -10,7 +10,6 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <boost/math/distributions/chi_squared.hpp>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -24,6 +23,7 @@
 #include "cli/input.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/rss/pipeline.h"
+#include "kernels/rss/quality.h"
 #include "kernels/rss/toeplitz.h"
 
 namespace eb::cli {
@@ -115,30 +115,6 @@ bool parse_vmq(const std::string& text, VmqFilter* f, std::string* err) {
   return true;
 }
 
-struct LoadStats {
-  double mean = 0, max_over_mean = 0, chi2 = 0, p_value = 1;
-  uint64_t max = 0, min = 0;
-  unsigned df = 0;
-};
-
-LoadStats load_stats(const std::vector<uint64_t>& per_queue) {
-  LoadStats s;
-  uint64_t total = 0;
-  for (uint64_t c : per_queue) total += c;
-  if (per_queue.empty() || total == 0) return s;
-  s.mean = double(total) / double(per_queue.size());
-  s.max = *std::max_element(per_queue.begin(), per_queue.end());
-  s.min = *std::min_element(per_queue.begin(), per_queue.end());
-  s.max_over_mean = double(s.max) / s.mean;
-  for (uint64_t c : per_queue) s.chi2 += (double(c) - s.mean) * (double(c) - s.mean) / s.mean;
-  s.df = static_cast<unsigned>(per_queue.size() - 1);
-  if (s.df > 0) {
-    boost::math::chi_squared dist(s.df);
-    s.p_value = boost::math::cdf(boost::math::complement(dist, s.chi2));
-  }
-  return s;
-}
-
 nlohmann::json stats_json(const LoadStats& s, const std::vector<uint64_t>& per_queue) {
   return {{"per_queue", per_queue}, {"mean", s.mean},       {"max", s.max},        {"min", s.min},
           {"max_over_mean", s.max_over_mean}, {"chi_square", s.chi2}, {"df", s.df}, {"p_value", s.p_value}};
@@ -151,18 +127,6 @@ void print_queue_table(const std::vector<uint64_t>& per_queue, const char* what)
   for (size_t q = 0; q < per_queue.size(); ++q)
     std::printf("%6zu %10llu %6.2f%%\n", q, static_cast<unsigned long long>(per_queue[q]),
                 total ? 100.0 * double(per_queue[q]) / double(total) : 0.0);
-}
-
-// The reverse direction of a tuple: addresses swapped, ports swapped.
-std::vector<uint8_t> reverse_tuple(const std::vector<uint8_t>& t, size_t addr_len) {
-  std::vector<uint8_t> r(t.size());
-  std::copy(t.begin() + addr_len, t.begin() + 2 * addr_len, r.begin());
-  std::copy(t.begin(), t.begin() + addr_len, r.begin() + addr_len);
-  if (t.size() > 2 * addr_len) {
-    std::copy(t.begin() + 2 * addr_len + 2, t.begin() + 2 * addr_len + 4, r.begin() + 2 * addr_len);
-    std::copy(t.begin() + 2 * addr_len, t.begin() + 2 * addr_len + 2, r.begin() + 2 * addr_len + 2);
-  }
-  return r;
 }
 
 void run(const Opts& o, int* exit_code) {
@@ -205,7 +169,7 @@ void run(const Opts& o, int* exit_code) {
   std::vector<uint64_t> per_queue(cfg.queues, 0);
   size_t findings = 0, unhashed = 0, outer = 0;
   // Flows for --quality: distinct (type, tuple) among hashed packets.
-  std::map<std::pair<uint32_t, std::vector<uint8_t>>, uint8_t> flows;  // -> address length
+  RssFlowSet flows;
   const bool table = !o.json && !o.quality;
   if (table)
     std::printf("%6s %6s  %-12s %-5s %-42s %-10s %5s%s\n", "#", "len", "type", "from", "tuple", "hash", "queue",
@@ -317,32 +281,21 @@ void run(const Opts& o, int* exit_code) {
       *exit_code = input_error("symmetric key: " + err);
       return;
     }
-    std::vector<uint64_t> key_load(cfg.queues, 0), sym_load(cfg.queues, 0);
-    size_t key_same = 0, sym_same = 0, both_present = 0;
-    std::vector<std::string> violations;
+    const RssQuality q = rss_key_quality(flows, *pipe, *sym);
+    const KeyQuality &kq = q.key, &sq = q.symmetric;
     const ToeplitzImpl& impl = pipe->impl();
-    for (const auto& [ft, alen] : flows) {
-      const auto& tuple = ft.second;
-      const auto rev = reverse_tuple(tuple, alen);
-      both_present += flows.count({ft.first, rev}) != 0;
-      const uint32_t h = impl.hash(pipe->key(), tuple.data(), tuple.size());
-      const uint32_t hr = impl.hash(pipe->key(), rev.data(), rev.size());
-      ++key_load[pipe->queue_of(h)];
-      key_same += pipe->queue_of(h) == pipe->queue_of(hr);
-      const uint32_t s = sym->impl().hash(sym->key(), tuple.data(), tuple.size());
-      const uint32_t sr = sym->impl().hash(sym->key(), rev.data(), rev.size());
-      ++sym_load[sym->queue_of(s)];
-      if (sym->queue_of(s) == sym->queue_of(sr)) {
-        ++sym_same;
-      } else if (violations.size() < 5) {
-        RssTupleSpec spec;
-        spec.addr_len = alen;
-        spec.len = static_cast<uint8_t>(tuple.size());
-        violations.push_back(tuple_text(tuple.data(), spec));
-      }
+    std::vector<std::string> violations;
+    for (const auto& [tuple, alen] : sq.split_flows) {
+      RssTupleSpec spec;
+      spec.addr_len = alen;
+      spec.len = static_cast<uint8_t>(tuple.size());
+      violations.push_back(tuple_text(tuple.data(), spec));
     }
-    symmetric_violation = sym_same != flows.size();
-    const LoadStats ks = load_stats(key_load), ss = load_stats(sym_load);
+    symmetric_violation = sq.both_directions_same_queue != q.flows;
+    const LoadStats &ks = kq.stats, &ss = sq.stats;
+    const size_t key_same = kq.both_directions_same_queue, sym_same = sq.both_directions_same_queue;
+    const size_t both_present = q.flows_with_reverse;
+    const std::vector<uint64_t> &key_load = kq.load, &sym_load = sq.load;
     if (o.json) {
       nlohmann::json j = {{"quality", true},
                           {"packets", c.size()},

@@ -45,14 +45,9 @@ int run(const Opts& o) {
   const SegmentImpl* impl = &best_segment();
   if (!o.impl.empty()) {
     segment_start_peers();
-    impl = find_impl(segment_impls(), o.impl);
-    if (!impl) {
-      std::string names;
-      for (const auto& r : segment_impls()) names += (names.empty() ? "" : ", ") + r.info.name;
-      return input_error("--impl: unknown segment implementation '" + o.impl + "' (known: " + names + ")");
-    }
-    if (!impl->info.supported())
-      return input_error("--impl " + o.impl + " cannot run here: " + impl->info.why_unsupported());
+    const auto r = resolve_impl(segment_impls(), o.impl, best_segment());
+    if (!r.record) return input_error("--impl: " + r.error);
+    impl = r.record;
   }
   if (o.json && o.out == "-") return input_error("--json writes JSON Lines to stdout: give --out a file, not -");
 
@@ -182,7 +177,7 @@ void add_segment(CLI::App& app, int* exit_code) {
   sub->add_option("--out", o->out, "pcap file to write the segments to (- for stdout)")->required();
   sub->add_option("--impl", o->impl, "Segment implementation (encapbench list); default: the best this CPU supports");
   sub->add_option("--caps", o->caps,
-                  "Capability profile: full, none, seed-example, ipv4-only or a custom spec; its MaxHeaderSize "
+                  "Capability profile: full, none, ndis-example, ipv4-only or a custom spec; its MaxHeaderSize "
                   "limits what is segmented (default full)");
   sub->add_flag("--json", o->json, "JSON Lines on stdout: one object per input packet, then a summary object");
   sub->callback([o, exit_code] { *exit_code = run(*o); });

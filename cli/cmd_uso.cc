@@ -54,16 +54,9 @@ int run(const Opts& o) {
   std::string caps_error;
   const auto caps = caps_from_string(o.caps, &caps_error);
   if (!caps) return input_error("--caps: " + caps_error);
-  const UsoImpl* impl = &best_uso();
-  if (!o.impl.empty()) {
-    impl = find_impl(uso_impls(), o.impl);
-    if (!impl) {
-      std::string names;
-      for (const auto& r : uso_impls()) names += (names.empty() ? "" : ", ") + r.info.name;
-      return input_error("--impl: unknown uso implementation '" + o.impl + "' (known: " + names + ")");
-    }
-    if (!impl->info.supported()) return input_error("--impl " + o.impl + " cannot run here: " + impl->info.why_unsupported());
-  }
+  const auto resolved = resolve_impl(uso_impls(), o.impl, best_uso());
+  if (!resolved.record) return input_error("--impl: " + resolved.error);
+  const UsoImpl* impl = resolved.record;
   if (o.json && o.out == "-") return input_error("--json writes JSON Lines to stdout: give --out a file, not -");
 
   LoadedInput in = load_capture(o.in, ParseOptions{.large_send = true});

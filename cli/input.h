@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "datasets/pcap_io.h"
 
 namespace eb::cli {

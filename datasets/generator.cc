@@ -7,7 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 
 namespace eb {
@@ -414,7 +414,7 @@ std::optional<NvgreSpec> spec_for_header_size(IpVersion outer, IpVersion inner, 
 
 const std::vector<PresetInfo>& generator_presets() {
   static const std::vector<PresetInfo> p = {
-      {"default", "the main job's corpus: imix-sized common packets, header sizes up to 256, some oversize, "
+      {"default", "the default run's corpus: imix-sized common packets, header sizes up to 256, some oversize, "
                   "mixed and malformed; 2048 packets, 512 flows, Zipf 1.0"},
       {"header-sweep", "every header size from each combination's minimum to 256 in 4-byte steps, "
                        "v4/v6 outer x v4/v6 inner x TCP/UDP; 64-byte payload; labels hs-v4v6tcp-128"},

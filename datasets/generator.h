@@ -21,7 +21,7 @@
 //   uso           large UDP sends up to 64 KiB for USO: 4 IP combinations x minimal / GRE C /
 //                 options and extension headers / 200- and 256-byte headers; MSS in the label
 //   malformed     one or more broken frames per ParseError, labelled parse_error_name(e)
-//   default       the main job's corpus: a mix representative of the benchmarks
+//   default       the default run's corpus: a mix representative of the benchmarks
 //
 // Determinism: one explicit PRNG (SplitMix64-seeded xoshiro256**), bounded draws by Lemire's
 // multiply-and-reject, Zipf weights from a hand-written log/exp using only IEEE +,-,*,/ (no libm,
@@ -33,8 +33,8 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
-#include "kernels/packet/nvgre.h"
+#include "kernels/packet/corpus.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 

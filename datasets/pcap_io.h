@@ -18,7 +18,7 @@
 #include <span>
 #include <string>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 
 namespace eb {
 

@@ -15,7 +15,7 @@
 
 #include "fuzz/fuzz_util.h"
 #include "kernels/checksum/checksum.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace {
 constexpr size_t kMaxLen = 65536 + 64;

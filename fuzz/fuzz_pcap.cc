@@ -11,7 +11,7 @@
 #include <cstring>
 #include <string>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "datasets/pcap_io.h"
 #include "fuzz/fuzz_util.h"
 

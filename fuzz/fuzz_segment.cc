@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
-#include "kernels/packet/nvgre.h"
+#include "datasets/nvgre_build.h"
 #include "kernels/segment/segment.h"
 
 namespace {
@@ -104,9 +104,7 @@ void verify(const uint8_t* send, size_t send_len, const NvgreLayout& S, const Se
     if (L.inner.version == IpVersion::v4) {
       ph = pseudo_header_sum_v4(seg + L.inner.src_offset(), seg + L.inner.dst_offset(), kIpProtoTCP, l4_len);
     } else {
-      const uint8_t* src = seg + (L.inner.ip6_home_addr_offset ? L.inner.ip6_home_addr_offset : L.inner.src_offset());
-      const uint8_t* dst = seg + (L.inner.ip6_rt2_addr_offset ? L.inner.ip6_rt2_addr_offset : L.inner.dst_offset());
-      ph = pseudo_header_sum_v6(src, dst, kIpProtoTCP, l4_len);
+      ph = pseudo_header_sum_v6(seg + L.inner.pseudo_src_offset(), seg + L.inner.pseudo_dst_offset(), kIpProtoTCP, l4_len);
     }
     FUZZ_CHECK(sum_ok(seg + L.l4_offset, l4_len, ph), "segment %u: TCP checksum", i);
     if (L.gre_checksum_present)

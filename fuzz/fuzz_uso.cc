@@ -24,8 +24,9 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
+#include "datasets/nvgre_build.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/uso/uso.h"
 

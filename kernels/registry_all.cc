@@ -1,4 +1,4 @@
-#include "kernels/common/registry.h"
+#include "kernels/registry_all.h"
 
 #include "kernels/checksum/checksum.h"
 #include "kernels/limit/limit.h"

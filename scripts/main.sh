@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: install, build, make the built-in default corpus, describe it, run the quick
+# The default run: install, build, make the built-in default corpus, describe it, run the quick
 # benchmark pass and write the report. Results land in ./results (one file per run, a history
 # that `encapbench report results/` reads), the corpus and the report in ./out.
 set -euo pipefail
@@ -10,9 +10,9 @@ eb="$build/bin/encapbench"
 mkdir -p out
 echo "== corpus: built-in default"
 "$eb" corpus --preset default --out out/default.pcap
-echo "== offload eligibility of the default corpus under the seed's example profile"
+echo "== offload eligibility of the default corpus under the NDIS example profile (ndis-example)"
 # Exit 1 means "some packets are not parseable NVGRE": the default corpus carries a few on purpose.
-"$eb" offload --in out/default.pcap --caps seed-example --summary-only || [ $? -eq 1 ]
+"$eb" offload --in out/default.pcap --caps ndis-example --summary-only || [ $? -eq 1 ]
 echo "== implementations on this CPU"
 "$eb" list
 echo "== quick benchmark pass"

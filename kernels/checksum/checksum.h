@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/registry.h"
 
 namespace eb {
@@ -28,8 +28,8 @@ struct ChecksumImpl {
   uint32_t (*copy_and_sum)(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) = nullptr;
 };
 
-// All records, best first within each kind. Records for features this CPU lacks are present
-// with info.supported() == false.
+// All records, ordered at construction (RecordList): the reference, then ours best first, then
+// peers. Records for features this CPU lacks are present with info.supported() == false.
 const std::vector<ChecksumImpl>& checksum_impls();
 // The best supported implementation (kind implementation), resolved once.
 const ChecksumImpl& best_checksum();

@@ -15,38 +15,25 @@ constexpr size_t kAvx512ScalarBelow = 192;
 #define EB_AVX512_NS vnni
 #define EB_AVX512_TARGET "avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2"
 #define EB_AVX512_VNNI 1
+#define EB_AVX512_SUM sum_avx512
+#define EB_AVX512_COPY_SUM copy_sum_avx512
 #include "kernels/checksum/csum_avx512.inc"
 #undef EB_AVX512_NS
 #undef EB_AVX512_TARGET
 #undef EB_AVX512_VNNI
+#undef EB_AVX512_SUM
+#undef EB_AVX512_COPY_SUM
 
 #define EB_AVX512_NS bw
 #define EB_AVX512_TARGET "avx512f,avx512bw,avx512vl,bmi,bmi2"
 #define EB_AVX512_VNNI 0
+#define EB_AVX512_SUM sum_avx512bw
+#define EB_AVX512_COPY_SUM copy_sum_avx512bw
 #include "kernels/checksum/csum_avx512.inc"
 #undef EB_AVX512_NS
 #undef EB_AVX512_TARGET
 #undef EB_AVX512_VNNI
-
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2")))
-uint32_t sum_avx512(const uint8_t* p, size_t n, uint32_t initial) {
-  if (n < kAvx512ScalarBelow) return to_partial(native_sum_scalar(p, n), initial);
-  return to_partial(vnni::native_sum<false>(const_cast<uint8_t*>(p), p, n), initial);
-}
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2")))
-uint32_t copy_sum_avx512(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) {
-  if (n == 0) return csum_add(initial, 0);
-  return to_partial(vnni::native_sum<true>(dst, src, n), initial);
-}
-__attribute__((target("avx512f,avx512bw,avx512vl,bmi,bmi2")))
-uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial) {
-  if (n < kAvx512ScalarBelow) return to_partial(native_sum_scalar(p, n), initial);
-  return to_partial(bw::native_sum<false>(const_cast<uint8_t*>(p), p, n), initial);
-}
-__attribute__((target("avx512f,avx512bw,avx512vl,bmi,bmi2")))
-uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) {
-  if (n == 0) return csum_add(initial, 0);
-  return to_partial(bw::native_sum<true>(dst, src, n), initial);
-}
+#undef EB_AVX512_SUM
+#undef EB_AVX512_COPY_SUM
 
 }  // namespace eb::csum

@@ -2,9 +2,9 @@
 // Same method as the hand-tuned kernels: bias each 16-bit word by 0x8000 so the signed pairwise
 // multiply-add (ReorderWidenMulAccumulate: vpmaddwd on x86) sums exact values into 32-bit lanes,
 // then add 32768 per word at the end. The tail (< one vector) goes through the shared scalar path:
-// Highway 1.0.3's MaskedLoad on SSE4/AVX2 reads the whole vector (toolchain.md), and copying the
-// tail to a stack buffer costs a store-forwarding stall per call (measured: 25.9 -> 14.6 ns at 1500 B
-// with the scalar tail, hwy-avx3).
+// Highway 1.0.3's MaskedLoad on SSE4/AVX2 reads the whole vector (docs/toolchain.md, "Highway
+// 1.0.3"), and copying the tail to a stack buffer costs a store-forwarding stall per call
+// (measured: 25.9 -> 14.6 ns at 1500 B with the scalar tail, hwy-avx3).
 #include <cstring>
 
 #undef HWY_TARGET_INCLUDE

@@ -10,7 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/cpu_features.h"
+#include "kernels/common/ones_complement.h"
 
 namespace eb::csum {
 
@@ -64,7 +65,7 @@ inline uint64_t native_sum_scalar(const uint8_t* p, size_t n, uint64_t s = 0) {
 // Native 64-bit sum -> partial sum in the ones_complement.h convention, plus `initial`.
 inline uint32_t to_partial(uint64_t native, uint32_t initial) {
   uint16_t f = fold16(native);
-  return csum_add(initial, static_cast<uint16_t>((f << 8) | (f >> 8)));
+  return csum_add(initial, bswap16(f));
 }
 
 // ---- Kernel entry points (one per registry record) ----------------------------------------
@@ -76,6 +77,9 @@ uint32_t sum_avx2(const uint8_t* p, size_t n, uint32_t initial);
 uint32_t copy_sum_avx2(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_avx512(const uint8_t* p, size_t n, uint32_t initial);       // AVX-512 VNNI (vpdpwssd)
 uint32_t copy_sum_avx512(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
+// 64-byte-aligned loads only, masked at both ends (csum_avx512_aligned.h).
+uint32_t sum_avx512_aligned(const uint8_t* p, size_t n, uint32_t initial);
+constexpr uint64_t kCsumAlignedAvx512Cpu = kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VL | kCpuAVX512VNNI | kCpuBMI2;
 uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial);     // AVX-512BW (vpmaddwd)
 uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_isal_crc32(const uint8_t* p, size_t n, uint32_t initial);
@@ -83,6 +87,7 @@ uint32_t sum_isal_crc32c(const uint8_t* p, size_t n, uint32_t initial);
 
 // Highway: one function per compiled target, nullptr where a target is not compiled.
 using SumFn = uint32_t (*)(const uint8_t*, size_t, uint32_t);
+using CopySumFn = uint32_t (*)(uint8_t*, const uint8_t*, size_t, uint32_t);
 struct HwyTargets {
   SumFn dispatched = nullptr;  // Highway's own choice for this CPU (HWY_DYNAMIC_DISPATCH's)
   SumFn sse4 = nullptr, avx2 = nullptr, avx3 = nullptr, avx3_dl = nullptr;

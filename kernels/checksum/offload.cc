@@ -79,10 +79,9 @@ uint32_t l4_pseudo_header_sum(const uint8_t* frame, const NvgreLayout& L, uint32
     // Source and destination are adjacent (bytes 12..19): one 8-byte range.
     s = csum::to_partial(csum::native_sum_scalar(frame + ip.src_offset(), 8), 0);
   } else {
-    // RFC 8200 §8.1 with RFC 6275: the home address stands in for the source, the type-2
-    // routing header's address (the final destination) for the destination.
-    const uint8_t* src = frame + (ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset());
-    const uint8_t* dst = frame + (ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset());
+    // The home address / type-2 routing address rule is IpLayout's (pseudo_*_offset).
+    const uint8_t* src = frame + ip.pseudo_src_offset();
+    const uint8_t* dst = frame + ip.pseudo_dst_offset();
     s = csum::to_partial(csum::native_sum_scalar(dst, 16, csum::native_sum_scalar(src, 16)), 0);
   }
   return csum_add(s, uint32_t{proto} + (l4_len & 0xFFFF) + (l4_len >> 16));
@@ -179,40 +178,41 @@ OffloadDecision checksum_decide(const OffloadCaps& caps, bool transmit, const Nv
 }
 
 namespace {
-inline void count(OffloadBatchStats& st, CsumPath p) {
-  if (p == CsumPath::nic) ++st.nic;
-  else if (p == CsumPath::software) ++st.software;
-  else ++st.skipped;
+// Decides the path of every packet of the corpus (recording it in `paths` when given), counts
+// the paths, and calls work(i, layout) for each packet.
+template <typename Work>
+OffloadBatchStats for_each_decided(const Corpus& corpus, const OffloadCaps& caps, bool transmit,
+                                   OffloadDecision* paths, Work&& work) {
+  OffloadBatchStats st;
+  const size_t n = corpus.size();
+  for (size_t i = 0; i < n; ++i) {
+    const NvgreLayout& L = corpus[i].layout;
+    const OffloadDecision d = checksum_decide(caps, transmit, L);
+    if (paths) paths[i] = d;
+    if (d.path == CsumPath::nic) ++st.nic;
+    else if (d.path == CsumPath::software) ++st.software;
+    else ++st.skipped;
+    work(i, L, d, st);
+  }
+  return st;
 }
 }  // namespace
 
 OffloadBatchStats checksum_fill_offload(Corpus& corpus, const OffloadCaps& caps, const ChecksumImpl& impl,
                                         OffloadDecision* paths) {
-  OffloadBatchStats st;
-  const size_t n = corpus.size();
-  for (size_t i = 0; i < n; ++i) {
-    const NvgreLayout& L = corpus[i].layout;
-    const OffloadDecision d = checksum_decide(caps, true, L);
-    if (paths) paths[i] = d;
-    count(st, d.path);
-    if (d.path != CsumPath::skipped) checksum_fill(corpus.mutable_data(i), L, impl);
-  }
-  return st;
+  return for_each_decided(corpus, caps, true, paths,
+                          [&](size_t i, const NvgreLayout& L, const OffloadDecision& d, OffloadBatchStats&) {
+                            if (d.path != CsumPath::skipped) checksum_fill(corpus.mutable_data(i), L, impl);
+                          });
 }
 
 OffloadBatchStats checksum_verify_offload(const Corpus& corpus, const OffloadCaps& caps, const ChecksumImpl& impl,
                                           VerifyResult* out, OffloadDecision* paths) {
-  OffloadBatchStats st;
-  const size_t n = corpus.size();
-  for (size_t i = 0; i < n; ++i) {
-    const NvgreLayout& L = corpus[i].layout;
-    const OffloadDecision d = checksum_decide(caps, false, L);
-    if (paths) paths[i] = d;
-    count(st, d.path);
-    out[i] = checksum_verify(corpus.data(i), L, impl);
-    st.bad += out[i].any_bad();
-  }
-  return st;
+  return for_each_decided(corpus, caps, false, paths,
+                          [&](size_t i, const NvgreLayout& L, const OffloadDecision&, OffloadBatchStats& st) {
+                            out[i] = checksum_verify(corpus.data(i), L, impl);
+                            st.bad += out[i].any_bad();
+                          });
 }
 
 }  // namespace eb

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "kernels/checksum/checksum.h"
 #include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"

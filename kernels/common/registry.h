@@ -1,6 +1,7 @@
 // One registry per kernel family, one record per implementation (simdutf style). The library,
 // the CLI (`--impl NAME`, `list`), the tests and the benchmarks all iterate the same records.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,9 +35,55 @@ struct ImplInfo {
   std::string why_unsupported() const;
 };
 
-// Every record of every family, for `encapbench list`. Families add themselves in
-// kernels/registry_all.cc.
-std::vector<const ImplInfo*> all_implementations();
+// The one way every family declares its records (checksum, rss, segment, limit alike). A family
+// record is a struct whose first member is `ImplInfo info` and which has `int preferred_rank`,
+// followed by its own entry points:
+//
+//   RecordList<ChecksumImpl> list("checksum");
+//   list.add("avx512", ImplKind::implementation, 10, kAvx512Vnni, "AVX-512 VNNI ...").sum = sum_avx512;
+//   for (const Row& row : rows)            // generated rows (e.g. one per Highway target) alike
+//     list.add(row.name, ImplKind::implementation, row.rank, row.required, row.desc).sum = row.fn;
+//   return std::move(list).ordered();
+//
+// add() returns the new record to fill in (valid until the next add). ordered() sorts once, at
+// construction: kind (reference, implementation, peer, limit), then preferred_rank, lower first,
+// stable. So every family's vector is "reference first, then ours best first, then peers", and
+// the first supported implementation is the best one.
+template <typename Record>
+class RecordList {
+ public:
+  explicit RecordList(std::string family) : family_(std::move(family)) {}
+  Record& add(std::string name, ImplKind kind, int rank, uint64_t required, std::string description,
+              std::string unavailable_reason = {}) {
+    Record& r = records_.emplace_back();
+    r.info.family = family_;
+    r.info.name = std::move(name);
+    r.info.kind = kind;
+    r.info.required = required;
+    r.info.description = std::move(description);
+    r.info.unavailable_reason = std::move(unavailable_reason);
+    r.preferred_rank = rank;
+    return r;
+  }
+  std::vector<Record> ordered() && {
+    std::stable_sort(records_.begin(), records_.end(), [](const Record& a, const Record& b) {
+      if (a.info.kind != b.info.kind) return a.info.kind < b.info.kind;
+      return a.preferred_rank < b.preferred_rank;
+    });
+    return std::move(records_);
+  }
+
+ private:
+  std::string family_;
+  std::vector<Record> records_;
+};
+
+// Peers from DPDK, in every family: the records are listed whether or not DPDK was built in; the
+// family's DPDK translation unit is compiled in both builds (stubs without DPDK) and says whether
+// it was, and the record's unavailable_reason is this.
+inline std::string dpdk_unavailable_reason(bool built_in) {
+  return built_in ? std::string() : std::string("DPDK not built in (libdpdk not found at configure time)");
+}
 
 // Look up a record by name in a family's vector of records; nullptr if absent.
 template <typename Record>
@@ -46,17 +93,34 @@ const Record* find_impl(const std::vector<Record>& records, std::string_view nam
   return nullptr;
 }
 
-// The best supported implementation of a family: the first supported record of kind
-// `implementation` in the family's preferred order (each family orders its vector best-first
-// for dispatch purposes via `preferred_rank`; lower is better). Falls back to the reference.
+// The record a user asked for by name (`--impl NAME`), or the one-line reason it cannot be used:
+// unknown (with the known names), or not runnable here (with why). An empty name means `fallback`.
+template <typename Record>
+struct Resolved {
+  const Record* record = nullptr;
+  std::string error;  // non-empty exactly when record is null
+};
+template <typename Record>
+Resolved<Record> resolve_impl(const std::vector<Record>& records, std::string_view name, const Record& fallback) {
+  if (name.empty()) return {&fallback, {}};
+  const Record* r = find_impl(records, name);
+  std::string family = records.empty() ? std::string() : records.front().info.family;
+  if (!r) {
+    std::string names;
+    for (const auto& c : records) names += (names.empty() ? "" : ", ") + c.info.name;
+    return {nullptr, "unknown " + family + " implementation '" + std::string(name) + "' (known: " + names + ")"};
+  }
+  if (!r->info.supported())
+    return {nullptr, family + " implementation '" + std::string(name) + "' cannot run here: " + r->info.why_unsupported()};
+  return {r, {}};
+}
+
+// The best supported implementation of a family: records are ordered best first (RecordList),
+// so the first supported record of kind `implementation`. Falls back to the reference.
 template <typename Record>
 const Record* best_impl(const std::vector<Record>& records) {
-  const Record* best = nullptr;
-  for (const auto& r : records) {
-    if (!r.info.supported()) continue;
-    if (r.info.kind == ImplKind::implementation && (!best || r.preferred_rank < best->preferred_rank)) best = &r;
-  }
-  if (best) return best;
+  for (const auto& r : records)
+    if (r.info.kind == ImplKind::implementation && r.info.supported()) return &r;
   for (const auto& r : records)
     if (r.info.kind == ImplKind::reference) return &r;
   return nullptr;

@@ -12,14 +12,10 @@ uint64_t run_memcpy(uint8_t* dst, const uint8_t* src, size_t n) {
 }
 
 std::vector<LimitImpl> make_limits() {
-  std::vector<LimitImpl> v;
+  RecordList<LimitImpl> list("limit");
   // `read` takes the widest vector loads this CPU has (chosen once, here), so it bounds every
   // checksum kernel the CPU can run.
-  LimitImpl read;
-  read.info.family = "limit";
-  read.info.name = "read";
-  read.info.kind = ImplKind::limit;
-  read.preferred_rank = 0;
+  LimitImpl& read = list.add("read", ImplKind::limit, 0, 0, "");
   if (cpu_has(kCpuAVX512F | kCpuAVX512BW | kCpuBMI2)) {
     read.run = limit_detail::read_avx512;
     read.info.description = "read-only pass, 64-byte AVX-512 loads XOR-combined (two loads per ALU op)";
@@ -30,18 +26,11 @@ std::vector<LimitImpl> make_limits() {
     read.run = limit_detail::read_sse;
     read.info.description = "read-only pass, 16-byte SSE loads XOR-combined";
   }
-  v.push_back(read);
-
-  LimitImpl mc;
-  mc.info.family = "limit";
-  mc.info.name = "memcpy";
-  mc.info.kind = ImplKind::limit;
-  mc.info.description = "C library memcpy of the same bytes (the copy every materialising segmenter pays)";
-  mc.preferred_rank = 1;
+  LimitImpl& mc = list.add("memcpy", ImplKind::limit, 1, 0,
+                           "C library memcpy of the same bytes (the copy every materialising segmenter pays)");
   mc.run = run_memcpy;
   mc.writes = true;
-  v.push_back(mc);
-  return v;
+  return std::move(list).ordered();
 }
 
 }  // namespace

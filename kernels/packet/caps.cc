@@ -76,18 +76,18 @@ bool parse_flags(const std::string& v, uint32_t* out, std::string* error) {
 
 }  // namespace
 
-std::vector<std::string> caps_profile_names() { return {"full", "none", "seed-example", "ipv4-only"}; }
+std::vector<std::string> caps_profile_names() { return {"full", "none", "ndis-example", "ipv4-only"}; }
 
 std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string* error) {
   std::string dummy;
   if (!error) error = &dummy;
   if (spec == "full") return uniform("full", kEncapAll);
   if (spec == "none") return uniform("none", kEncapNotSupported);
-  // The seed's example: outer IPv4 and IPv6, inner IPv4 only.
-  if (spec == "seed-example") return uniform("seed-example", kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapOuterIPv6);
+  // The example NIC of the NDIS documentation: outer IPv4 and IPv6, inner IPv4 only.
+  if (spec == "ndis-example") return uniform("ndis-example", kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapOuterIPv6);
   if (spec == "ipv4-only") return uniform("ipv4-only", kEncapInnerIPv4 | kEncapOuterIPv4);
   if (spec.find('=') == std::string::npos) {
-    *error = "unknown capability profile '" + spec + "' (profiles: full, none, seed-example, ipv4-only, or key=flags,...)";
+    *error = "unknown capability profile '" + spec + "' (profiles: full, none, ndis-example, ipv4-only, or key=flags,...)";
     return std::nullopt;
   }
   OffloadCaps c = uniform("custom", kEncapNotSupported);

@@ -40,7 +40,7 @@ struct OffloadCaps {
   uint32_t operator[](Offload o) const { return flags[static_cast<int>(o)]; }
 };
 
-// Named profiles: "full", "none", "seed-example" (outer IPv4+IPv6, inner IPv4 only), "ipv4-only";
+// Named profiles: "full", "none", "ndis-example" (outer IPv4+IPv6, inner IPv4 only), "ipv4-only";
 // or a custom spec "tx=outer4|inner4,rx=all,lso=none,rss=all,vmq=all,uso=none[,max=256]"; USO
 // parameters (both IP versions) with uso_max=BYTES, uso_min=SEGMENTS, uso_submss=0|1, uso_ext=0|1.
 // Returns nullopt and sets *error on a bad spec.

@@ -38,15 +38,11 @@ inline __attribute__((always_inline)) RssTupleSpec make_spec(const IpLayout& ip,
   s.len = static_cast<uint8_t>(tuple_len_of(type));
   s.src_off = ip.src_offset();
   s.dst_off = ip.dst_offset();
-  if (ex) {
-    if (ip.ip6_home_addr_offset) {
-      s.src_off = ip.ip6_home_addr_offset;
-      s.flags |= kRssExSrc;
-    }
-    if (ip.ip6_rt2_addr_offset) {
-      s.dst_off = ip.ip6_rt2_addr_offset;
-      s.flags |= kRssExDst;
-    }
+  if (ex) {  // the same addresses the pseudo-header uses (IpLayout)
+    s.src_off = ip.pseudo_src_offset();
+    s.dst_off = ip.pseudo_dst_offset();
+    if (ip.ip6_home_addr_offset) s.flags |= kRssExSrc;
+    if (ip.ip6_rt2_addr_offset) s.flags |= kRssExDst;
   }
   s.ports_off = ports_off;
   return s;
@@ -208,20 +204,12 @@ std::unique_ptr<RssPipeline> RssPipeline::create(const RssConfig& cfg, std::stri
     p->table_[i] = static_cast<uint16_t>(q);
   }
   p->mask_ = n - 1;
-  p->impl_ = cfg.impl.empty() ? &best_toeplitz() : find_toeplitz(cfg.impl);
-  if (!p->impl_) {
-    std::string names;
-    for (const auto& r : toeplitz_impls()) {
-      if (!names.empty()) names += ", ";
-      names += r.info.name;
-    }
-    *error = "unknown Toeplitz implementation '" + cfg.impl + "' (known: " + names + ")";
+  const auto impl = resolve_impl(toeplitz_impls(), cfg.impl, best_toeplitz());
+  if (!impl.record) {
+    *error = impl.error;
     return nullptr;
   }
-  if (!p->impl_->info.supported()) {
-    *error = "Toeplitz implementation '" + cfg.impl + "' cannot run here: " + p->impl_->info.why_unsupported();
-    return nullptr;
-  }
+  p->impl_ = impl.record;
   p->key_ = std::make_unique<PreparedKey>();
   if (!p->impl_->prepare(*p->key_, cfg.key.data(), cfg.key.size())) {
     *error = "key preparation failed for " + p->impl_->info.name;

@@ -2,7 +2,7 @@
 // extraction, Toeplitz hash (any registry implementation, batched), indirection table, and a
 // VMQ classifier on inner destination MAC + VSID.
 //
-// Which bytes are hashed (nvgre-offload-reference.md, "RSS and VMQ for NVGRE"):
+// Which bytes are hashed (docs/nvgre-offload.md, "RSS and VMQ"):
 //  1. Inner TCP/UDP parsed (layout ok, or only the payload cut short by the capture): the inner
 //     headers, by NDIS precedence among the enabled types: the 4-tuple type of the inner L4
 //     (TCP_IPV6_EX before TCP_IPV6, likewise UDP), else the inner IP 2-tuple type (IPV6_EX before
@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/rss/toeplitz.h"
 

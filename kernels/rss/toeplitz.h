@@ -98,8 +98,9 @@ struct ToeplitzImpl {
   ToeplitzPtrsFn hash_ptrs = nullptr;
 };
 
-// All records: reference first, then ours best-first, then peers. Records for CPU features this
-// machine lacks, or for peers not built in, are present with info.supported() == false.
+// All records, ordered at construction (RecordList): reference first, then ours best first,
+// then peers. Records for CPU features this machine lacks, or for peers not built in, are
+// present with info.supported() == false.
 const std::vector<ToeplitzImpl>& toeplitz_impls();
 const ToeplitzImpl& reference_toeplitz();
 const ToeplitzImpl& best_toeplitz();  // the best supported kind=implementation record

@@ -1,4 +1,4 @@
-// The Toeplitz registry: one record per implementation, best first within each kind.
+// The Toeplitz registry: one record per implementation, ordered at construction (RecordList).
 #include <hwy/targets.h>
 
 #include <cctype>
@@ -31,89 +31,69 @@ constexpr uint64_t kHwyAvx3 = kHwyAvx2 | kCpuAVX512Core;
 constexpr uint64_t kHwyAvx3Dl = kHwyAvx3 | kCpuAVX512VNNI | kCpuAVX512VBMI | kCpuAVX512VBMI2 | kCpuVPCLMULQDQ |
                                 kCpuVAES | kCpuAVX512VPOPCNTDQ | kCpuAVX512BITALG;
 
-ImplInfo info(const char* name, ImplKind kind, uint64_t req, const char* desc, std::string why = {}) {
-  ImplInfo i;
-  i.family = "rss";
-  i.name = name;
-  i.kind = kind;
-  i.required = req;
-  i.description = desc;
-  i.unavailable_reason = std::move(why);
-  return i;
-}
-
-ToeplitzImpl hwy_record(const char* name, int64_t target, uint64_t req, int rank, const char* desc) {
-  const HwyEntry e = hwy_entry(target);
-  std::string why;
-  if (!e.compiled)
-    why = "Highway target not compiled into this build";
-  else if (target != 0 && (hwy::SupportedTargets() & target) == 0 && cpu_has(req))
-    why = "Highway does not enable this target on this CPU";
-  ToeplitzImpl r;
-  r.info = info(name, ImplKind::implementation, req, desc, why);
-  r.preferred_rank = rank;
-  r.batch_width = target == HWY_SSE4 ? 2 : target == HWY_AVX2 ? 4 : 8;
-  r.prepare = &clmul_prepare;
-  if (e.compiled) {
-    r.hash = e.hash;
-    r.hash_batch = e.batch;
-    r.hash_ptrs = e.ptrs;
-  }
-  return r;
-}
-
 std::vector<ToeplitzImpl> build() {
-  std::vector<ToeplitzImpl> v;
-  auto add = [&](ImplInfo i, int rank, unsigned width, ToeplitzPrepareFn prep, ToeplitzHashFn h, ToeplitzBatchFn b,
-                 ToeplitzPtrsFn p) {
-    ToeplitzImpl r;
-    r.info = std::move(i);
-    r.preferred_rank = rank;
+  RecordList<ToeplitzImpl> list("rss");
+  constexpr auto impl = ImplKind::implementation;
+  // One record: its ISA-independent fields, then its entry points.
+  auto add = [&](const char* name, ImplKind kind, int rank, uint64_t required, const char* desc, unsigned width,
+                 ToeplitzPrepareFn prep, ToeplitzHashFn h, ToeplitzBatchFn b, ToeplitzPtrsFn p,
+                 std::string why = {}) -> ToeplitzImpl& {
+    ToeplitzImpl& r = list.add(name, kind, rank, required, desc, std::move(why));
     r.batch_width = width;
     r.prepare = prep;
     r.hash = h;
     r.hash_batch = b;
     r.hash_ptrs = p;
-    v.push_back(std::move(r));
+    return r;
   };
-  add(info("reference", ImplKind::reference, 0, "bit-serial Toeplitz: a 32-bit key window slid one bit per input bit"),
-      1000, 1, &reference_prepare, &reference_hash, &batch_by_single<reference_hash>, &ptrs_by_single<reference_hash>);
-  add(info("gfni-x16", ImplKind::implementation, kGfniBatchFeatures,
-           "GF2P8AFFINEQB on 512-bit vectors, 16 tuples per step (transposed, funnel-shifted windows)"),
-      0, 16, &gfni_prepare, &gfni_hash, &gfni_x16_batch, &gfni_x16_ptrs);
-  add(info("gfni-x8", ImplKind::implementation, kGfniBatchFeatures,
-           "GF2P8AFFINEQB on 256-bit vectors, 8 tuples per step"),
-      1, 8, &gfni_prepare, &gfni_hash, &gfni_x8_batch, &gfni_x8_ptrs);
-  add(info("gfni", ImplKind::implementation, kGfniFeatures,
-           "GF2P8AFFINEQB, one tuple: VPERMB windows, 8 matrices per 512-bit step, XOR-reduced"),
-      2, 1, &gfni_prepare, &gfni_hash, &batch_by_single<gfni_hash>, &ptrs_by_single<gfni_hash>);
-  v.push_back(hwy_record("hwy", 0, kHwySse4, 3, "Highway carry-less multiply, tuples across u64 lanes (dynamic dispatch)"));
-  v.push_back(hwy_record("hwy-avx3_dl", HWY_AVX3_DL, kHwyAvx3Dl, 4, "Highway CLMul on AVX3_DL (512-bit VPCLMULQDQ)"));
-  v.push_back(hwy_record("hwy-avx3", HWY_AVX3, kHwyAvx3, 6, "Highway CLMul on AVX3 (PCLMULQDQ per 128-bit block)"));
-  v.push_back(hwy_record("hwy-avx2", HWY_AVX2, kHwyAvx2, 7, "Highway CLMul on AVX2 (PCLMULQDQ per 128-bit block)"));
-  v.push_back(hwy_record("hwy-sse4", HWY_SSE4, kHwySse4, 8, "Highway CLMul on SSE4 (PCLMULQDQ)"));
-  add(info("clmul", ImplKind::implementation, kCpuSSSE3 | kCpuPCLMUL,
-           "PCLMULQDQ: one 64x64 carry-less product per 4 input bytes against the reflected key"),
-      5, 1, &clmul_prepare, &clmul_hash, &batch_by_single<clmul_hash>, &ptrs_by_single<clmul_hash>);
-  add(info("lut", ImplKind::implementation, 0, "per-byte-position lookup tables (52 x 256 x 32 bit) built from the key"),
-      9, 1, &lut_prepare, &lut_hash, &batch_by_single<lut_hash>, &ptrs_by_single<lut_hash>);
+  // A Highway record: target 0 is the dynamic dispatch.
+  auto add_hwy = [&](const char* name, int64_t target, uint64_t req, int rank, const char* desc) {
+    const HwyEntry e = hwy_entry(target);
+    std::string why;
+    if (!e.compiled)
+      why = "Highway target not compiled into this build";
+    else if (target != 0 && (hwy::SupportedTargets() & target) == 0 && cpu_has(req))
+      why = "Highway does not enable this target on this CPU";
+    const unsigned width = target == HWY_SSE4 ? 2 : target == HWY_AVX2 ? 4 : 8;
+    add(name, impl, rank, req, desc, width, &clmul_prepare, e.compiled ? e.hash : nullptr,
+        e.compiled ? e.batch : nullptr, e.compiled ? e.ptrs : nullptr, std::move(why));
+  };
+  add("reference", ImplKind::reference, 0, 0, "bit-serial Toeplitz: a 32-bit key window slid one bit per input bit", 1,
+      &reference_prepare, &reference_hash, &batch_by_single<reference_hash>, &ptrs_by_single<reference_hash>);
+  add("gfni-x16", impl, 0, kGfniBatchFeatures,
+      "GF2P8AFFINEQB on 512-bit vectors, 16 tuples per step (transposed, funnel-shifted windows)", 16, &gfni_prepare,
+      &gfni_hash, &gfni_x16_batch, &gfni_x16_ptrs);
+  add("gfni-x8", impl, 1, kGfniBatchFeatures, "GF2P8AFFINEQB on 256-bit vectors, 8 tuples per step", 8,
+      &gfni_prepare, &gfni_hash, &gfni_x8_batch, &gfni_x8_ptrs);
+  add("gfni", impl, 2, kGfniFeatures,
+      "GF2P8AFFINEQB, one tuple: VPERMB windows, 8 matrices per 512-bit step, XOR-reduced", 1, &gfni_prepare,
+      &gfni_hash, &batch_by_single<gfni_hash>, &ptrs_by_single<gfni_hash>);
+  add_hwy("hwy", 0, kHwySse4, 3, "Highway carry-less multiply, tuples across u64 lanes (dynamic dispatch)");
+  add_hwy("hwy-avx3_dl", HWY_AVX3_DL, kHwyAvx3Dl, 4, "Highway CLMul on AVX3_DL (512-bit VPCLMULQDQ)");
+  add_hwy("hwy-avx3", HWY_AVX3, kHwyAvx3, 6, "Highway CLMul on AVX3 (PCLMULQDQ per 128-bit block)");
+  add_hwy("hwy-avx2", HWY_AVX2, kHwyAvx2, 7, "Highway CLMul on AVX2 (PCLMULQDQ per 128-bit block)");
+  add_hwy("hwy-sse4", HWY_SSE4, kHwySse4, 8, "Highway CLMul on SSE4 (PCLMULQDQ)");
+  add("clmul", impl, 5, kCpuSSSE3 | kCpuPCLMUL,
+      "PCLMULQDQ: one 64x64 carry-less product per 4 input bytes against the reflected key", 1, &clmul_prepare,
+      &clmul_hash, &batch_by_single<clmul_hash>, &ptrs_by_single<clmul_hash>);
+  add("lut", impl, 9, 0, "per-byte-position lookup tables (52 x 256 x 32 bit) built from the key", 1, &lut_prepare,
+      &lut_hash, &batch_by_single<lut_hash>, &ptrs_by_single<lut_hash>);
 
-  const std::string no_dpdk = dpdk_built_in() ? "" : "DPDK not built in (libdpdk not found at configure time)";
+  const std::string no_dpdk = dpdk_unavailable_reason(dpdk_built_in());
   std::string no_gfni = no_dpdk;
   if (no_gfni.empty() && !dpdk_gfni_compiled()) no_gfni = "DPDK's GFNI inlines were not compiled (stub build)";
-  add(info("dpdk-softrss", ImplKind::peer, 0, "DPDK rte_softrss (bit-serial over host-order words; input converted)",
-           no_dpdk),
-      100, 1, &dpdk_prepare, &dpdk_softrss_hash, &batch_by_single<dpdk_softrss_hash>,
-      &ptrs_by_single<dpdk_softrss_hash>);
-  add(info("dpdk-softrss-be", ImplKind::peer, 0, "DPDK rte_softrss_be with a rte_convert_rss_key key", no_dpdk), 101,
-      1, &dpdk_prepare, &dpdk_softrss_be_hash, &batch_by_single<dpdk_softrss_be_hash>,
-      &ptrs_by_single<dpdk_softrss_be_hash>);
-  add(info("dpdk-gfni", ImplKind::peer, kDpdkGfniFeatures, "DPDK rte_thash_gfni, one tuple", no_gfni), 102, 1,
-      &dpdk_prepare, &dpdk_gfni_hash, &batch_by_single<dpdk_gfni_hash>, &ptrs_by_single<dpdk_gfni_hash>);
-  add(info("dpdk-gfni-bulk", ImplKind::peer, kDpdkGfniFeatures,
-           "DPDK rte_thash_gfni_bulk, two tuples per pass over pointer arrays", no_gfni),
-      103, 2, &dpdk_prepare, &dpdk_gfni_hash, &dpdk_gfni_bulk_batch, &dpdk_gfni_bulk_ptrs);
-  return v;
+  add("dpdk-softrss", ImplKind::peer, 100, 0, "DPDK rte_softrss (bit-serial over host-order words; input converted)",
+      1, &dpdk_prepare, &dpdk_softrss_hash, &batch_by_single<dpdk_softrss_hash>, &ptrs_by_single<dpdk_softrss_hash>,
+      no_dpdk);
+  add("dpdk-softrss-be", ImplKind::peer, 101, 0, "DPDK rte_softrss_be with a rte_convert_rss_key key", 1,
+      &dpdk_prepare, &dpdk_softrss_be_hash, &batch_by_single<dpdk_softrss_be_hash>,
+      &ptrs_by_single<dpdk_softrss_be_hash>, no_dpdk);
+  add("dpdk-gfni", ImplKind::peer, 102, kDpdkGfniFeatures, "DPDK rte_thash_gfni, one tuple", 1, &dpdk_prepare,
+      &dpdk_gfni_hash, &batch_by_single<dpdk_gfni_hash>, &ptrs_by_single<dpdk_gfni_hash>, no_gfni);
+  add("dpdk-gfni-bulk", ImplKind::peer, 103, kDpdkGfniFeatures,
+      "DPDK rte_thash_gfni_bulk, two tuples per pass over pointer arrays", 2, &dpdk_prepare, &dpdk_gfni_hash,
+      &dpdk_gfni_bulk_batch, &dpdk_gfni_bulk_ptrs, no_gfni);
+  return std::move(list).ordered();
 }
 
 }  // namespace

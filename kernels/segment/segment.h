@@ -1,7 +1,7 @@
 // LSOv2 / TSO segmentation of NVGRE sends (transmit side): one TCP super-packet in, wire-ready
 // NVGRE segments out, as a NIC advertising NVGRE LSOv2 would put them on the wire.
 //
-// Segment rules (nvgre-offload-reference.md, "LSOv2 for NVGRE"). For a payload of P bytes and an
+// Segment rules (docs/nvgre-offload.md, "LSOv2"). For a payload of P bytes and an
 // MSS of M there are ceil(P / M) segments, every one M bytes except at most the last. Segment i
 // (0-based) carrying payload bytes [off, off + len) is:
 //   - every header byte of the super-packet (outer Ethernet/802.1Q, outer IP with options or
@@ -164,7 +164,7 @@ using DescribeFn = SegmentError (*)(const SegmentImpl& self, const SegmentInput&
                                     const SgOutput& out, uint32_t* count);
 
 // The ones-complement kernels an implementation is bound to (from the checksum family).
-// Partial-sum convention of kernels/checksum/ones_complement.h.
+// Partial-sum convention of kernels/common/ones_complement.h.
 struct SegmentSumKernels {
   uint32_t (*sum)(const uint8_t* p, size_t n, uint32_t initial) = nullptr;
   uint32_t (*copy_and_sum)(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial) = nullptr;
@@ -186,7 +186,8 @@ struct SegmentImpl {
   }
 };
 
-// Every segmentation record, best first. Records whose checksum kernel needs CPU features the
+// Every segmentation record, ordered at construction (RecordList): the reference, then ours best
+// first, then peers. Records whose checksum kernel needs CPU features the
 // machine lacks are listed with supported() false.
 const std::vector<SegmentImpl>& segment_impls();
 // The best supported materialising implementation (kind implementation), else the reference.

@@ -1,97 +1,22 @@
-// The segment family's AVX-512 kernel: one segment payload's ones-complement sum (zerocopy)
-// with 64-byte-ALIGNED loads only.
-//
-// Why a segment-specific sum: a segment's payload starts wherever k*MSS lands, so a sum kernel
-// loading from the segment start splits nearly every 64-byte load across two cache lines. Here
-// every load is of an aligned 64-byte block, masked at both ends of the range (masked-out bytes
-// are neither read nor faulted on; an aligned block never crosses a page), so each byte is loaded
-// once and no load is split. Measured on the 64 KiB / MSS 1418 send: 47 such sums take about the
-// time of one unaligned read-only pass over the payload (bench_segment, segment/zerocopy-avx512).
-//
-// Words are summed as they sit at even addresses; a range starting at an odd address has its
-// words in the other byte lanes, so its folded sum is byte-swapped (RFC 1071 §2(B)).
-//
-// Method (as the checksum family's avx512 kernel): XOR each 16-bit word with 0x8000 and
-// vpdpwssd it with ones into 32-bit lanes (the exact sum of v - 32768); add back 32768 per word
-// at the end. Masked-out bytes load as 0, counted as words of value 0 like any other.
+// The segment family's AVX-512 zero-copy loops: per-segment payload sums with 64-byte-ALIGNED
+// loads only, from the checksum family's `avx512-aligned` kernel
+// (kernels/checksum/csum_avx512_aligned.h, inlined here: no indirect call per segment), and the
+// one-pass sums of consecutive segments below.
 #include "kernels/common/x86_intrinsics.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/checksum/csum_avx512_aligned.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/segment/segment_impls.h"
 #include "kernels/segment/segment_template.h"
 
 namespace eb::segment_detail {
 
-namespace {
-
-#define EB_SEG_T __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,bmi,bmi2")))
-
-EB_SEG_T inline __m512i step(__m512i acc, __m512i x) {
-  const __m512i bias = _mm512_set1_epi16(static_cast<short>(0x8000));
-  return _mm512_dpwssd_epi32(acc, _mm512_xor_si512(x, bias), _mm512_set1_epi16(1));
-}
-
-EB_SEG_T inline int64_t hsum(__m512i a) {
-  a = _mm512_add_epi32(a, _mm512_shuffle_i64x2(a, a, 0x4E));
-  const __m256i y = _mm512_castsi512_si256(a);
-  __m128i x = _mm_add_epi32(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
-  x = _mm_add_epi32(x, _mm_shuffle_epi32(x, 0x4E));
-  x = _mm_add_epi32(x, _mm_shuffle_epi32(x, 0xB1));
-  return _mm_cvtsi128_si32(x);
-}
-
-// Exact sum of the little-endian 16-bit words at even addresses over the bytes of [s, e)
-// (bytes outside counted as 0), e > s, at most 1024 blocks of 64 bytes (so the 32-bit lanes
-// cannot overflow: each block moves a lane by at most 2 * 32768).
-EB_SEG_T inline int64_t aligned_block_sum(const uint8_t* s, const uint8_t* e) {
-  const uint8_t* a = reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(s) & ~uintptr_t{63});
-  const uint8_t* last = reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(e - 1) & ~uintptr_t{63});
-  __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
-  const __mmask64 head = ~_bzhi_u64(~0ull, static_cast<unsigned>(s - a));
-  const __mmask64 tail = _bzhi_u64(~0ull, static_cast<unsigned>(e - last));  // e - last in 1..64
-  int64_t blocks = (last - a) / 64 + 1;
-  if (a == last) {
-    a0 = step(a0, _mm512_maskz_loadu_epi8(head & tail, a));
-  } else {
-    a0 = step(a0, _mm512_maskz_loadu_epi8(head, a));
-    a3 = step(a3, _mm512_maskz_loadu_epi8(tail, last));
-    const uint8_t* p = a + 64;
-    for (; p + 256 <= last; p += 256) {
-      a0 = step(a0, _mm512_load_si512(p));
-      a1 = step(a1, _mm512_load_si512(p + 64));
-      a2 = step(a2, _mm512_load_si512(p + 128));
-      a3 = step(a3, _mm512_load_si512(p + 192));
-    }
-    for (; p < last; p += 64) a1 = step(a1, _mm512_load_si512(p));
-  }
-  return hsum(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3))) + blocks * 32 * 32768;
-}
-
-}  // namespace
-
-EB_SEG_T inline uint32_t sum_aligned_inline(const uint8_t* p, size_t n, uint32_t initial) {
-  if (n == 0) return csum_add(initial, 0);
-  constexpr size_t kSpan = 1023 * 64;  // whole 64-byte blocks per pass, 1024 blocks at most
-  uint64_t total = 0;
-  const uint8_t* s = p;
-  const uint8_t* const end = p + n;
-  while (s < end) {
-    // Pass boundaries on 64-byte boundaries so words keep their even-address alignment.
-    const uint8_t* base = reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(s) & ~uintptr_t{63});
-    const uint8_t* e = static_cast<size_t>(end - base) > kSpan ? base + kSpan : end;
-    total += static_cast<uint64_t>(aligned_block_sum(s, e));
-    s = e;
-  }
-  // Little-endian words at even addresses -> big-endian words at even addresses -> words
-  // starting at p (swap back when p is odd).
-  uint16_t f = fold16(total);
-  if (!(reinterpret_cast<uintptr_t>(p) & 1)) f = static_cast<uint16_t>((f << 8) | (f >> 8));
-  return csum_add(initial, f);
-}
+#define EB_SEG_T EB_CSUM_ALIGNED_T
+using namespace eb::csum::aligned;
 
 // The sums of consecutive segment payloads [b, b + cnt) of a payload cut at every `mss` bytes, in
 // ONE pass of aligned blocks: a block holding a segment boundary is split by mask between the
@@ -104,7 +29,7 @@ EB_SEG_T inline uint32_t finish_chunk(__m512i a0, __m512i a1, __m512i a2, __m512
                                       const uint8_t* start) {
   const int64_t t = hsum(_mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3))) + blocks * 32 * 32768;
   uint16_t f = fold16(static_cast<uint64_t>(t));
-  if (!(reinterpret_cast<uintptr_t>(start) & 1)) f = static_cast<uint16_t>((f << 8) | (f >> 8));
+  if (!(reinterpret_cast<uintptr_t>(start) & 1)) f = bswap16(f);
   return f;
 }
 
@@ -176,10 +101,6 @@ EB_SEG_T void multi_sums_aligned_avx512(const uint8_t* payload, uint32_t payload
     return;
   }
   multi_sums_inline(payload, payload_len, mss, b, cnt, out);
-}
-
-EB_SEG_T uint32_t sum_aligned_avx512(const uint8_t* p, size_t n, uint32_t initial) {
-  return sum_aligned_inline(p, n, initial);
 }
 
 // zerocopy-avx512: the zero-copy loops with this sum inlined (no indirect call per segment).

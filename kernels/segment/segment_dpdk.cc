@@ -47,7 +47,7 @@ namespace eb::segment_detail {
 
 #ifndef EB_SEGMENT_HAVE_DPDK
 
-std::string dpdk_gso_static_reason() { return "DPDK not built in (libdpdk not found at configure time)"; }
+std::string dpdk_gso_static_reason() { return dpdk_unavailable_reason(false); }
 std::string dpdk_gso_start() { return dpdk_gso_static_reason(); }
 SegmentError dpdk_gso_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*) {
   return SegmentError::unsupported;

@@ -9,15 +9,12 @@ SegmentError fused_segment(const SegmentImpl&, const SegmentInput&, const Segmen
 SegmentError zerocopy_describe(const SegmentImpl&, const SegmentInput&, const SgOutput&, uint32_t*);
 SegmentError zerocopy_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
 
-// segment_avx512.cc. One segment payload's partial sum with 64-byte-aligned loads only; the
-// checksum-family signature, so it binds like any sum kernel. Needs kSumAlignedAvx512Cpu.
-uint32_t sum_aligned_avx512(const uint8_t* p, size_t n, uint32_t initial);
-// The partial sums of segments [b, b + cnt) of a payload cut every `mss` bytes, in one pass.
+// segment_avx512.cc, over the checksum family's avx512-aligned kernel (needs what that record
+// needs). The partial sums of segments [b, b + cnt) of a payload cut every `mss` bytes, in one pass.
 void multi_sums_aligned_avx512(const uint8_t* payload, uint32_t payload_len, uint32_t mss, uint32_t b, uint32_t cnt,
                                uint32_t* out);
 SegmentError zerocopy_avx512_describe(const SegmentImpl&, const SegmentInput&, const SgOutput&, uint32_t*);
 SegmentError zerocopy_avx512_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
-constexpr uint64_t kSumAlignedAvx512Cpu = kCpuAVX512F | kCpuAVX512BW | kCpuAVX512VL | kCpuAVX512VNNI | kCpuBMI2;
 
 // DPDK peer (segment_dpdk.cc). dpdk_gso_static_reason(): why it cannot run without trying
 // (empty if it may); dpdk_gso_start(): starts the EAL once, returns the failure reason or "".

@@ -7,7 +7,7 @@
 // 0xFFFF.
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/segment/segment_impls.h"
 #include "kernels/segment/segment_template.h"
@@ -19,6 +19,18 @@ namespace {
 void fill_ipv4_checksum(uint8_t* ip, uint32_t ihl) {
   store_be16(ip + 10, 0);
   store_be16(ip + 10, csum_finish(ones_complement_sum_simple(ip, ihl)));
+}
+
+// IPv4: total length and ID; IPv6: payload length (extension headers included). The IP packet
+// runs from ip.offset to the end of the segment.
+void set_ip_length_and_id(uint8_t* seg, const IpLayout& ip, uint32_t seg_len, uint16_t id) {
+  uint8_t* h = seg + ip.offset;
+  if (ip.version == IpVersion::v4) {
+    store_be16(h + 2, static_cast<uint16_t>(seg_len - ip.offset));
+    store_be16(h + 4, id);
+  } else {
+    store_be16(h + 4, static_cast<uint16_t>(seg_len - ip.offset - 40));
+  }
 }
 
 }  // namespace
@@ -46,20 +58,8 @@ SegmentError reference_segment(const SegmentImpl&, const SegmentInput& in, const
     std::memcpy(s + H, in.frame + H + off, len);
 
     // Lengths and IDs.
-    uint8_t* oip = s + L.outer.offset;
-    if (L.outer_ipv4()) {
-      store_be16(oip + 2, static_cast<uint16_t>(seg_len - L.outer.offset));
-      store_be16(oip + 4, static_cast<uint16_t>(outer_id + i));
-    } else {
-      store_be16(oip + 4, static_cast<uint16_t>(seg_len - L.outer.offset - 40));
-    }
-    uint8_t* iip = s + L.inner.offset;
-    if (L.inner_ipv4()) {
-      store_be16(iip + 2, static_cast<uint16_t>(seg_len - L.inner.offset));
-      store_be16(iip + 4, static_cast<uint16_t>(inner_id + i));
-    } else {
-      store_be16(iip + 4, static_cast<uint16_t>(seg_len - L.inner.offset - 40));
-    }
+    set_ip_length_and_id(s, L.outer, seg_len, static_cast<uint16_t>(outer_id + i));
+    set_ip_length_and_id(s, L.inner, seg_len, static_cast<uint16_t>(inner_id + i));
     // TCP sequence and flags, or the UDP length.
     uint8_t* tcp = s + L.l4_offset;
     const uint32_t tcp_len = seg_len - L.l4_offset;
@@ -71,12 +71,12 @@ SegmentError reference_segment(const SegmentImpl&, const SegmentInput& in, const
     }
 
     // Checksums, from scratch.
-    if (L.outer_ipv4()) fill_ipv4_checksum(oip, L.outer.header_len);
-    if (L.inner_ipv4()) fill_ipv4_checksum(iip, L.inner.header_len);
+    if (L.outer_ipv4()) fill_ipv4_checksum(s + L.outer.offset, L.outer.header_len);
+    if (L.inner_ipv4()) fill_ipv4_checksum(s + L.inner.offset, L.inner.header_len);
     const uint32_t pseudo =
         L.inner_ipv4()
-            ? pseudo_header_sum_v4(s + pseudo_src_offset(L.inner), s + pseudo_dst_offset(L.inner), proto, tcp_len)
-            : pseudo_header_sum_v6(s + pseudo_src_offset(L.inner), s + pseudo_dst_offset(L.inner), proto, tcp_len);
+            ? pseudo_header_sum_v4(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), proto, tcp_len)
+            : pseudo_header_sum_v6(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), proto, tcp_len);
     uint8_t* l4_csum = tcp + (udp ? 6 : 16);
     store_be16(l4_csum, 0);
     uint16_t c = csum_finish(ones_complement_sum_simple(tcp, tcp_len, pseudo));

@@ -19,78 +19,50 @@ SegmentSumKernels kernels_of(const ChecksumImpl& c) {
   return k;
 }
 
-SegmentImpl make(const std::string& name, ImplKind kind, int rank, const std::string& desc) {
-  SegmentImpl r;
-  r.info.family = "segment";
-  r.info.name = name;
-  r.info.kind = kind;
-  r.info.description = desc;
-  r.preferred_rank = rank;
-  return r;
-}
-
 std::vector<SegmentImpl> build() {
-  std::vector<SegmentImpl> v;
+  RecordList<SegmentImpl> list("segment");
+  constexpr auto impl = ImplKind::implementation;
+  // A record bound to checksum record `c`: it needs what `c` needs.
+  auto add_bound = [&](const std::string& name, int rank, const std::string& desc, SegmentFn fn,
+                       const ChecksumImpl& c) -> SegmentImpl& {
+    SegmentImpl& r = list.add(name, impl, rank, c.info.required, desc, c.info.unavailable_reason);
+    r.segment = fn;
+    r.kernels = kernels_of(c);
+    return r;
+  };
   {
-    SegmentImpl r = make("reference", ImplKind::reference, 1000,
-                         "copy each segment, then fill every checksum from scratch with the plain ones-complement loop");
+    SegmentImpl& r = list.add("reference", ImplKind::reference, 0, 0,
+                              "copy each segment, then fill every checksum from scratch with the plain ones-complement loop");
     r.segment = reference_segment;
     r.kernels = kernels_of(reference_checksum());
-    v.push_back(std::move(r));
   }
-  {
-    const ChecksumImpl& best = best_fused_checksum();
-    SegmentImpl r = make("fused", ImplKind::implementation, 10,
-                         "header template patched per segment; payload copied and summed in one pass by the best "
-                         "fused kernel (here: checksum/" + best.info.name + ")");
-    r.info.required = best.info.required;  // what the kernel chosen here needs (always present)
-    r.segment = fused_segment;
-    r.kernels = kernels_of(best);
-    v.push_back(std::move(r));
-  }
+  const ChecksumImpl& fused = best_fused_checksum();
+  add_bound("fused", 10,
+            "header template patched per segment; payload copied and summed in one pass by the best fused kernel "
+            "(here: checksum/" + fused.info.name + ")",
+            fused_segment, fused);
   int rank = 20;
   for (const ChecksumImpl& c : checksum_impls()) {
     if (!c.internet_checksum || !c.copy_and_sum || c.info.kind != ImplKind::implementation) continue;
     const std::string name = c.info.name.rfind("fused", 0) == 0 ? c.info.name : "fused-" + c.info.name;
-    SegmentImpl r = make(name, ImplKind::implementation, rank++,
-                         "fused with checksum/" + c.info.name + "'s copy_and_sum");
-    r.info.required = c.info.required;
-    r.info.unavailable_reason = c.info.unavailable_reason;
-    r.segment = fused_segment;
-    r.kernels = kernels_of(c);
-    v.push_back(std::move(r));
+    add_bound(name, rank++, "fused with checksum/" + c.info.name + "'s copy_and_sum", fused_segment, c);
   }
-  {
-    const ChecksumImpl& best = best_checksum();
-    SegmentImpl r = make("zerocopy", ImplKind::implementation, 50,
-                         "scatter-gather: patched header buffers + payload references, payload summed in place by "
-                         "checksum/" + best.info.name + "; materialise = sum then copy");
-    r.info.required = best.info.required;
-    r.segment = zerocopy_segment;
-    r.describe = zerocopy_describe;
-    r.kernels = kernels_of(best);
-    v.push_back(std::move(r));
-  }
-  {
-    SegmentImpl r = make("zerocopy-avx512", ImplKind::implementation, 40,
-                         "zerocopy with the segment family's aligned-load AVX-512 sum: every payload byte loaded "
-                         "once from 64-byte-aligned blocks, masked at segment edges (no split loads)");
-    r.info.required = kSumAlignedAvx512Cpu;
-    r.segment = zerocopy_avx512_segment;
-    r.describe = zerocopy_avx512_describe;
-    r.kernels.sum = sum_aligned_avx512;
-    r.kernels.checksum_impl = "segment:aligned-avx512";
-    v.push_back(std::move(r));
-  }
-  {
-    SegmentImpl r = make("dpdk-gso", ImplKind::peer, 500,
-                         "DPDK rte_gso_segment (outer IPv4 + GRE + inner IPv4/TCP) + rte_ipv4_cksum / "
-                         "rte_ipv4_udptcp_cksum_mbuf");
-    r.info.unavailable_reason = dpdk_gso_static_reason();
-    r.segment = dpdk_gso_segment;
-    v.push_back(std::move(r));
-  }
-  return v;
+  const ChecksumImpl& best = best_checksum();
+  add_bound("zerocopy", 50,
+            "scatter-gather: patched header buffers + payload references, payload summed in place by checksum/" +
+                best.info.name + "; materialise = sum then copy",
+            zerocopy_segment, best)
+      .describe = zerocopy_describe;
+  add_bound("zerocopy-avx512", 40,
+            "zerocopy with checksum/avx512-aligned inlined, and one pass of aligned blocks over consecutive "
+            "segments: every payload byte loaded once, masked at segment edges (no split loads)",
+            zerocopy_avx512_segment, *find_checksum("avx512-aligned"))
+      .describe = zerocopy_avx512_describe;
+  list.add("dpdk-gso", ImplKind::peer, 500, 0,
+           "DPDK rte_gso_segment (outer IPv4 + GRE + inner IPv4/TCP) + rte_ipv4_cksum / rte_ipv4_udptcp_cksum_mbuf",
+           dpdk_gso_static_reason())
+      .segment = dpdk_gso_segment;
+  return std::move(list).ordered();
 }
 
 std::vector<SegmentImpl>& registry() {

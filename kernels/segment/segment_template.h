@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/segment/segment.h"
@@ -31,18 +31,6 @@ inline uint8_t segment_tcp_flags(uint8_t flags, uint32_t i, uint32_t n) {
 inline uint32_t fold_small(uint32_t s) {
   s = (s & 0xFFFF) + (s >> 16);
   return (s & 0xFFFF) + (s >> 16);
-}
-
-// Pseudo-header addresses of the inner TCP header, as offsets into the frame: IPv6 uses the
-// Home Address option's address as source and the type-2 routing header's as destination when
-// present (RFC 6275 §6.3/§6.4, RFC 8200 §8.1), like the packet builder.
-inline uint32_t pseudo_src_offset(const IpLayout& ip) {
-  if (ip.version == IpVersion::v6 && ip.ip6_home_addr_offset) return ip.ip6_home_addr_offset;
-  return ip.src_offset();
-}
-inline uint32_t pseudo_dst_offset(const IpLayout& ip) {
-  if (ip.version == IpVersion::v6 && ip.ip6_rt2_addr_offset) return ip.ip6_rt2_addr_offset;
-  return ip.dst_offset();
 }
 
 // Sum of a short header range with up to four 16-bit words (given as offsets from p, -1 = none)
@@ -149,8 +137,8 @@ struct SendTemplateFor {
       // The flags byte is the low half of the word at 12; leave the data-offset half in the sum.
       tcp_hdr_sum = csum_add(sum_except(frame + tcp, L.l4_header_len, 4, 6, 12, 16), uint32_t{frame[tcp + 12]} << 8);
     }
-    const uint8_t* ps = frame + pseudo_src_offset(L.inner);
-    const uint8_t* pd = frame + pseudo_dst_offset(L.inner);
+    const uint8_t* ps = frame + L.inner.pseudo_src_offset();
+    const uint8_t* pd = frame + L.inner.pseudo_dst_offset();
     const uint32_t pseudo = inner_v4 ? pseudo_header_sum_v4(ps, pd, kIpProto, 0)
                                      : pseudo_header_sum_v6(ps, pd, kIpProto, 0);
     tcp_sum = fold16(csum_add(pseudo, tcp_hdr_sum));

@@ -47,12 +47,12 @@ SegmentError uso_zerocopy(const SegmentImpl& self, const SegmentInput& in, const
 
 namespace eb::segment_detail {
 
-// zerocopy-avx512: the zero-copy loops with the segment family's aligned-load AVX-512 sums
-// (segment_avx512.cc): every payload byte loaded once from a 64-byte-aligned block.
+// zerocopy-avx512: the zero-copy loops with the aligned-load AVX-512 sums (checksum/avx512-aligned
+// per datagram, the segment family's one-pass multi_sums_aligned_avx512 per batch).
 namespace uso_avx512 {
 #define EB_SEG_LOOP_ATTR
 #define EB_SEG_LOOP_TEMPLATE UdpSendTemplate
-#define EB_SEG_LOOP_SUM(p, n) sum_aligned_avx512(p, n, 0)
+#define EB_SEG_LOOP_SUM(p, n) self.kernels.sum(p, n, 0)
 #define EB_SEG_LOOP_BATCH_SUMS(payload, len, mss, b, cnt, out) multi_sums_aligned_avx512(payload, len, mss, b, cnt, out)
 #include "kernels/segment/segment_loops.inc"
 #undef EB_SEG_LOOP_BATCH_SUMS

@@ -19,7 +19,7 @@ NATURAL_LIMIT = {"checksum": "read", "rss": "read", "segment": "memcpy"}
 # the input name ("40" bytes of key) is no bound for them.
 NO_LIMIT_SUFFIXES = ("-prep",)
 DEFAULT_CV_THRESHOLD = 0.05
-MAX_HEADER_SIZE = 256  # the seed's suggested MaxHeaderSizeSupported
+MAX_HEADER_SIZE = 256  # NDIS's suggested MaxHeaderSizeSupported (docs/nvgre-offload.md)
 
 
 def family_sort_key(f: str):

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "datasets/pcap_io.h"
 #include "kernels/common/byteorder.h"
-#include "kernels/packet/nvgre.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 namespace {
@@ -139,7 +139,7 @@ TEST_F(Cli, CapsReportsNicOrSoftware) {
   c.add(build_nvgre(spec(IpVersion::v4, IpVersion::v4, L4Proto::tcp)));
   c.add(build_nvgre(spec(IpVersion::v4, IpVersion::v6, L4Proto::tcp)));
   ASSERT_FALSE(write_pcap(path("caps.pcap"), c).has_value());
-  const Result r = run(bin_ + " checksum --in " + path("caps.pcap") + " --caps seed-example --json 2>/dev/null");
+  const Result r = run(bin_ + " checksum --in " + path("caps.pcap") + " --caps ndis-example --json 2>/dev/null");
   EXPECT_EQ(r.code, 0) << r.out;
   std::istringstream in(r.out);
   std::string l0, l1;

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "kernels/checksum/checksum.h"
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/limit/limit.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 #include "datasets/generator.h"
 #include "datasets/pcap_io.h"
 #include "kernels/checksum/checksum.h"
@@ -195,35 +195,28 @@ TEST(Offload, BuilderCorruptionsAreReportedPerHeader) {
       auto f = build_nvgre(spec);
       return checksum_verify(f.data(), parse_nvgre(f.data(), f.size()), *impl);
     };
-    VerifyResult r;
-    NvgreSpec x = s;
-    x.corrupt_outer_ip_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.outer_ip, CsumStatus::bad);
-    EXPECT_EQ(r.inner_ip, CsumStatus::good);
-    EXPECT_EQ(r.l4, CsumStatus::good);
-    EXPECT_EQ(r.gre, CsumStatus::good);
-    x = s;
-    x.corrupt_inner_ip_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.outer_ip, CsumStatus::good);
-    EXPECT_EQ(r.inner_ip, CsumStatus::bad);
-    EXPECT_EQ(r.l4, CsumStatus::good);
-    x = s;
-    x.corrupt_l4_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.inner_ip, CsumStatus::good);
-    EXPECT_EQ(r.l4, CsumStatus::bad);
-    x = s;
-    x.corrupt_gre_checksum = true;
-    r = run(x);
-    EXPECT_EQ(r.l4, CsumStatus::good);
-    EXPECT_EQ(r.gre, CsumStatus::bad);
-    EXPECT_TRUE(r.any_bad());
+    // The builder fills the GRE checksum last, over the finished bytes: each switch breaks its
+    // own header and leaves the other three good.
+    using Field = CsumStatus VerifyResult::*;
+    const struct {
+      bool NvgreSpec::*corrupt;
+      Field field;
+    } switches[] = {{&NvgreSpec::corrupt_outer_ip_checksum, &VerifyResult::outer_ip},
+                    {&NvgreSpec::corrupt_inner_ip_checksum, &VerifyResult::inner_ip},
+                    {&NvgreSpec::corrupt_l4_checksum, &VerifyResult::l4},
+                    {&NvgreSpec::corrupt_gre_checksum, &VerifyResult::gre}};
+    for (const auto& c : switches) {
+      NvgreSpec x = s;
+      x.*c.corrupt = true;
+      const VerifyResult r = run(x);
+      for (Field f : {&VerifyResult::outer_ip, &VerifyResult::inner_ip, &VerifyResult::l4, &VerifyResult::gre})
+        EXPECT_EQ(r.*f, f == c.field ? CsumStatus::bad : CsumStatus::good) << impl->info.name;
+      EXPECT_TRUE(r.any_bad());
+    }
 
     NvgreSpec u = base_spec(IpVersion::v6, IpVersion::v4, L4Proto::udp, 20, 4);
     u.zero_udp_checksum = true;
-    r = run(u);
+    const VerifyResult r = run(u);
     EXPECT_EQ(r.l4, CsumStatus::absent);
     EXPECT_EQ(r.outer_ip, CsumStatus::not_applicable);
     EXPECT_FALSE(r.any_bad());
@@ -327,8 +320,8 @@ TEST(Offload, FillThenVerifyOnEveryPreset) {
 // The capability hook: the same kernels either way, the path follows offload_eligibility.
 TEST(Offload, CapabilityModelChoosesNicOrSoftware) {
   std::string err;
-  const auto seed_caps = caps_from_string("seed-example", &err);
-  ASSERT_TRUE(seed_caps) << err;
+  const auto ndis_caps = caps_from_string("ndis-example", &err);
+  ASSERT_TRUE(ndis_caps) << err;
   const auto none = caps_from_string("none", &err);
   ASSERT_TRUE(none) << err;
   Corpus corpus;
@@ -345,12 +338,12 @@ TEST(Offload, CapabilityModelChoosesNicOrSoftware) {
   corpus.add(v6);
   corpus.add(bigf);
   corpus.add(junk);
-  ASSERT_GT(corpus[2].layout.header_size, seed_caps->max_header_size);
+  ASSERT_GT(corpus[2].layout.header_size, ndis_caps->max_header_size);
   std::vector<OffloadDecision> paths(corpus.size());
   std::vector<VerifyResult> out(corpus.size());
-  OffloadBatchStats st = checksum_fill_offload(corpus, *seed_caps, best_checksum(), paths.data());
+  OffloadBatchStats st = checksum_fill_offload(corpus, *ndis_caps, best_checksum(), paths.data());
   EXPECT_EQ(paths[0].path, CsumPath::nic);
-  EXPECT_EQ(paths[1].path, CsumPath::software);  // inner IPv6 not in the seed example's tx set
+  EXPECT_EQ(paths[1].path, CsumPath::software);  // inner IPv6 not in the ndis-example tx set
   EXPECT_EQ(paths[1].eligibility, Eligibility::inner_version);
   EXPECT_EQ(paths[2].path, CsumPath::software);
   EXPECT_EQ(paths[2].eligibility, Eligibility::header_too_large);

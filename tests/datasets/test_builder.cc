@@ -166,7 +166,7 @@ void expect_wire_fields(const std::vector<uint8_t>& b, const NvgreSpec& s) {
 }
 
 TEST(Builder, MinimumHeaderSizesMatchTheReferenceNotes) {
-  // nvgre-offload-reference.md: IPv4/IPv4/UDP 84, IPv4/IPv4/TCP 96, IPv6/IPv6/TCP 136.
+  // docs/nvgre-offload.md, "Header size": IPv4/IPv4/UDP 84, IPv4/IPv4/TCP 96, IPv6/IPv6/TCP 136.
   NvgreSpec s;
   s.outer.version = s.inner.version = IpVersion::v4;
   s.l4 = L4Proto::udp;
@@ -321,13 +321,16 @@ TEST(Builder, RejectsSpecsItCannotEncode) {
   EXPECT_THROW(build_nvgre(s), std::invalid_argument);
 }
 
-// IPv4 options: a TLV walk that ends exactly at the option area's end (RFC 791).
-void walk_ipv4_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds) {
+// An option area walked to exactly its end. IPv4 (RFC 791) and TCP (RFC 9293) share the
+// format: kind 0 (EOL) ends it and the rest must be zero padding, kind 1 (NOP) is one byte,
+// every other option is kind, length (>= 2), value. check(kind, length, offset) judges each.
+template <typename Check>
+void walk_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds, Check check) {
   uint32_t i = 0;
   while (i < len) {
     const uint8_t t = p[i];
     kinds.insert(t);
-    if (t == 0) {  // EOL: the rest must be zero padding
+    if (t == 0) {
       for (uint32_t k = i; k < len; ++k) ASSERT_EQ(p[k], 0);
       return;
     }
@@ -339,6 +342,13 @@ void walk_ipv4_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds
     const uint8_t l = p[i + 1];
     ASSERT_GE(l, 2);
     ASSERT_LE(i + l, len);
+    check(t, l, i);
+    i += l;
+  }
+}
+
+void walk_ipv4_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds) {
+  walk_options(p, len, kinds, [p](uint8_t t, uint8_t l, uint32_t i) {
     if (t == 7) {  // Record Route, empty
       EXPECT_EQ((l - 3) % 4, 0);
       EXPECT_EQ(p[i + 2], 4);
@@ -350,27 +360,12 @@ void walk_ipv4_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds
     } else {
       ADD_FAILURE() << "unexpected IPv4 option " << int(t);
     }
-    i += l;
-  }
+  });
 }
 
-// TCP options: kinds and lengths per RFC 9293 / 7323 / 2018.
+// TCP option kinds and lengths per RFC 9293 / 7323 / 2018.
 void walk_tcp_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds) {
-  uint32_t i = 0;
-  while (i < len) {
-    const uint8_t k = p[i];
-    kinds.insert(k);
-    if (k == 0) {
-      for (uint32_t j = i; j < len; ++j) ASSERT_EQ(p[j], 0);
-      return;
-    }
-    if (k == 1) {
-      ++i;
-      continue;
-    }
-    ASSERT_LE(i + 2, len);
-    const uint8_t l = p[i + 1];
-    ASSERT_LE(i + l, len);
+  walk_options(p, len, kinds, [](uint8_t k, uint8_t l, uint32_t i) {
     switch (k) {
       case 2: EXPECT_EQ(l, 4); break;
       case 3: EXPECT_EQ(l, 3); break;
@@ -385,8 +380,7 @@ void walk_tcp_options(const uint8_t* p, uint32_t len, std::multiset<int>& kinds)
         break;
       default: ADD_FAILURE() << "unexpected TCP option " << int(k);
     }
-    i += l;
-  }
+  });
 }
 
 TEST(Builder, OptionBytesAreWellFormedForEveryLengthAndStyle) {

@@ -10,7 +10,7 @@
 #include "datasets/generator.h"
 #include "kernels/common/byteorder.h"
 #include "tests/datasets/ds_test_util.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {

@@ -14,11 +14,11 @@ NvgreLayout layout(IpVersion outer, IpVersion inner, L4Proto l4, uint32_t header
   return L;
 }
 
-TEST(Caps, SeedExampleProfile) {
+TEST(Caps, NdisExampleProfile) {
   std::string err;
-  auto c = caps_from_string("seed-example", &err);
+  auto c = caps_from_string("ndis-example", &err);
   ASSERT_TRUE(c) << err;
-  // Outer IPv4 and IPv6, inner IPv4 only (the seed's example).
+  // Outer IPv4 and IPv6, inner IPv4 only (the ndis-example profile).
   EXPECT_EQ(offload_eligibility(*c, Offload::tx_checksum, layout(IpVersion::v6, IpVersion::v4, L4Proto::tcp, 120)),
             Eligibility::offload);
   EXPECT_EQ(offload_eligibility(*c, Offload::rss, layout(IpVersion::v4, IpVersion::v6, L4Proto::tcp, 120)),

@@ -245,22 +245,26 @@ TEST(Parser, DoubleVlanAndFragmentHeaderAndLongChain) {
 
 // Cutting a valid packet at every byte gives the truncation error of the header that byte
 // belongs to; each cut copy lives in an exactly-sized heap buffer (ASan catches overreads).
+// What parsing the first n bytes of a v4v4udp() frame must report: the truncation error of the
+// header byte n falls in, or `past_headers` once every header is whole.
+ParseError v4v4udp_cut_error(size_t n, ParseError past_headers) {
+  if (n < 14) return ParseError::truncated_outer_ethernet;
+  if (n < 34) return ParseError::truncated_outer_ip;
+  if (n < 42) return ParseError::truncated_gre;
+  if (n < 56) return ParseError::truncated_inner_ethernet;
+  if (n < 76) return ParseError::truncated_inner_ip;
+  if (n < 84) return ParseError::truncated_l4;
+  return past_headers;
+}
+
 TEST(Parser, TruncationAtEveryOffset) {
   Frame f = v4v4udp(20);
-  auto expect_at = [](size_t n) {
-    if (n < 14) return ParseError::truncated_outer_ethernet;
-    if (n < 34) return ParseError::truncated_outer_ip;
-    if (n < 42) return ParseError::truncated_gre;
-    if (n < 56) return ParseError::truncated_inner_ethernet;
-    if (n < 76) return ParseError::truncated_inner_ip;
-    if (n < 84) return ParseError::truncated_l4;
-    return ParseError::truncated_payload;
-  };
   for (size_t n = 0; n < f.b.size(); ++n) {
     std::unique_ptr<uint8_t[]> cut(new uint8_t[n ? n : 1]);
     std::memcpy(cut.get(), f.b.data(), n);
     NvgreLayout L = parse_nvgre(cut.get(), n);
-    EXPECT_EQ(L.error, expect_at(n)) << "cut at " << n << ": " << parse_error_name(L.error);
+    EXPECT_EQ(L.error, v4v4udp_cut_error(n, ParseError::truncated_payload))
+        << "cut at " << n << ": " << parse_error_name(L.error);
   }
   EXPECT_TRUE(parse_nvgre(f.b.data(), f.b.size()).ok());
 }
@@ -281,20 +285,11 @@ TEST(Parser, LargeSendZeroLengths) {
   // A derived length is bounded only by the capture: cutting such a frame inside its headers is
   // truncation of that header, and a cut in the payload still parses (the lengths say nothing).
   f.set16(80, 0);  // UDP length 0: derived too (USO super-packet)
-  auto expect_at = [](size_t n) {
-    if (n < 14) return ParseError::truncated_outer_ethernet;
-    if (n < 34) return ParseError::truncated_outer_ip;
-    if (n < 42) return ParseError::truncated_gre;
-    if (n < 56) return ParseError::truncated_inner_ethernet;
-    if (n < 76) return ParseError::truncated_inner_ip;
-    if (n < 84) return ParseError::truncated_l4;
-    return ParseError::ok;
-  };
   for (size_t n = 0; n <= f.b.size(); ++n) {
     std::unique_ptr<uint8_t[]> cut(new uint8_t[n ? n : 1]);
     std::memcpy(cut.get(), f.b.data(), n);
     NvgreLayout C = parse_nvgre(cut.get(), n, lso);
-    EXPECT_EQ(C.error, expect_at(n)) << "cut at " << n << ": " << parse_error_name(C.error);
+    EXPECT_EQ(C.error, v4v4udp_cut_error(n, ParseError::ok)) << "cut at " << n << ": " << parse_error_name(C.error);
     if (C.ok()) EXPECT_EQ(C.payload_len, n - 84) << n;
   }
 

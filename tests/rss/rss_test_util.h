@@ -12,7 +12,7 @@
 
 namespace eb::test {
 
-// One row of Microsoft's RSS verification suite (nvgre-offload-reference.md).
+// One row of Microsoft's RSS verification suite (docs/nvgre-offload.md, "RSS and VMQ").
 struct RssVector {
   const char* dst;
   uint16_t dst_port;

@@ -9,7 +9,7 @@
 
 #include "kernels/rss/toeplitz.h"
 #include "tests/rss/rss_test_util.h"
-#include "tests/support/guard_page.h"
+#include "testing/guard_page.h"
 
 namespace eb {
 namespace {

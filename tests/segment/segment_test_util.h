@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "kernels/checksum/offload.h"
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
-#include "kernels/packet/nvgre.h"
+#include "datasets/nvgre_build.h"
 #include "kernels/segment/segment.h"
 
 namespace eb::segtest {
@@ -170,23 +170,18 @@ inline std::string check_segments(const Send& s, uint32_t mss, const std::vector
       return at(i, "parsed header size / L4 / payload length differ from the super-packet's");
     for (uint32_t k = 0; k < H; ++k)
       if (!may_change[k] && g[k] != f[k]) return at(i, "header byte " + std::to_string(k) + " changed");
-    // IP lengths, IDs, checksums.
-    if (L.outer_ipv4()) {
-      const uint8_t* ip = g.data() + L.outer.offset;
-      if (load_be16(ip + 2) != g.size() - L.outer.offset) return at(i, "outer IPv4 total length");
-      if (load_be16(ip + 4) != static_cast<uint16_t>(oid + i)) return at(i, "outer IPv4 ID");
-      if (!sum_verifies(ip, L.outer.header_len)) return at(i, "outer IPv4 header checksum");
-    } else if (load_be16(g.data() + L.outer.offset + 4) != g.size() - L.outer.offset - 40) {
-      return at(i, "outer IPv6 payload length");
-    }
-    if (L.inner_ipv4()) {
-      const uint8_t* ip = g.data() + L.inner.offset;
-      if (load_be16(ip + 2) != g.size() - L.inner.offset) return at(i, "inner IPv4 total length");
-      if (load_be16(ip + 4) != static_cast<uint16_t>(iid + i)) return at(i, "inner IPv4 ID");
-      if (!sum_verifies(ip, L.inner.header_len)) return at(i, "inner IPv4 header checksum");
-    } else if (load_be16(g.data() + L.inner.offset + 4) != g.size() - L.inner.offset - 40) {
-      return at(i, "inner IPv6 payload length");
-    }
+    // IP lengths, IDs, checksums: "" when right, else what is wrong.
+    auto ip_fields = [&](const IpLayout& l, uint16_t id0, const std::string& level) -> std::string {
+      const uint8_t* ip = g.data() + l.offset;
+      if (l.version != IpVersion::v4)
+        return load_be16(ip + 4) != g.size() - l.offset - 40 ? level + " IPv6 payload length" : "";
+      if (load_be16(ip + 2) != g.size() - l.offset) return level + " IPv4 total length";
+      if (load_be16(ip + 4) != static_cast<uint16_t>(id0 + i)) return level + " IPv4 ID";
+      if (!sum_verifies(ip, l.header_len)) return level + " IPv4 header checksum";
+      return "";
+    };
+    if (auto e = ip_fields(L.outer, oid, "outer"); !e.empty()) return at(i, e);
+    if (auto e = ip_fields(L.inner, iid, "inner"); !e.empty()) return at(i, e);
     // TCP.
     const uint8_t* tcp = g.data() + L.l4_offset;
     if (load_be32(tcp + 4) != static_cast<uint32_t>(expected_seq)) return at(i, "TCP sequence number");

@@ -10,7 +10,8 @@
 #include "datasets/generator.h"
 
 #include "kernels/checksum/checksum.h"
-#include "tests/support/guard_page.h"
+#include "kernels/registry_all.h"
+#include "testing/guard_page.h"
 #include "tests/uso/uso_test_util.h"
 
 namespace eb {

@@ -1,7 +1,7 @@
 // The corpus arena: one 64-byte aligned allocation holding every frame back to back, each frame
 // starting on a 64-byte boundary (so kernels see cache-line-aligned packet starts, as a NIC's
 // receive buffers would give them), with the parse result alongside.
-#include "datasets/corpus.h"
+#include "kernels/packet/corpus.h"
 
 #include <algorithm>
 #include <cstring>

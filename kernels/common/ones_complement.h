@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/common/byteorder.h"
+
 namespace eb {
 
 // End-around-carry fold of a 64- or 32-bit accumulator to 16 bits. Never turns a non-zero
@@ -32,7 +34,7 @@ constexpr uint32_t csum_add(uint32_t a, uint32_t b) {
 constexpr uint32_t csum_combine(uint32_t a, uint32_t b, size_t b_offset) {
   if (b_offset & 1) {
     uint16_t f = fold16(b);
-    b = static_cast<uint16_t>((f << 8) | (f >> 8));
+    b = bswap16(f);
   }
   return csum_add(a, b);
 }
@@ -51,13 +53,15 @@ constexpr uint16_t csum_update32(uint16_t hc, uint32_t old_v, uint32_t new_v) {
   return static_cast<uint16_t>(~fold16(s));
 }
 
-// Plain byte-pair loop. Used by the packet builder and as the semantic definition; the registry's
-// `reference` record is this, compiled without auto-vectorisation.
-inline uint32_t ones_complement_sum_simple(const uint8_t* p, size_t n, uint32_t initial = 0) {
+// The reference sum: a plain byte-pair loop, straight from RFC 1071, and the one definition of
+// the partial sum. The checksum family's `reference` record is this loop, instantiated in
+// kernels/checksum/csum_reference.cc, which is compiled without auto-vectorisation (always
+// inlined, so that instantiation is the one that runs there, not another TU's copy).
+[[gnu::always_inline]] inline uint32_t ones_complement_sum_simple(const uint8_t* p, size_t n, uint32_t initial = 0) {
   uint64_t s = initial;
   size_t i = 0;
   for (; i + 1 < n; i += 2) s += (uint32_t{p[i]} << 8) | p[i + 1];
-  if (i < n) s += uint32_t{p[i]} << 8;
+  if (i < n) s += uint32_t{p[i]} << 8;  // odd trailing byte, padded with zero
   return fold16(s);
 }
 

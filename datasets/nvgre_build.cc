@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "kernels/checksum/ones_complement.h"
+#include "kernels/common/ones_complement.h"
 #include "kernels/common/byteorder.h"
-#include "kernels/packet/nvgre.h"
+#include "datasets/nvgre_build.h"
 
 namespace eb {
 namespace {
