@@ -30,15 +30,6 @@ inline segtest::Segmented run_uso(const UsoImpl& impl, const Send& s, uint32_t m
   return segtest::run_impl(impl, s, mss, max_header, L4Proto::udp);
 }
 
-inline uint32_t udp_pseudo_sum(const uint8_t* d, const NvgreLayout& L, uint32_t udp_len) {
-  const IpLayout& ip = L.inner;
-  if (ip.version == IpVersion::v4)
-    return pseudo_header_sum_v4(d + ip.src_offset(), d + ip.dst_offset(), kIpProtoUDP, udp_len);
-  const uint32_t src = ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset();
-  const uint32_t dst = ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset();
-  return pseudo_header_sum_v6(d + src, d + dst, kIpProtoUDP, udp_len);
-}
-
 // Checks every USO rule on `dgrams` made from UDP send `s` at `mss`: "" or the first violation.
 inline std::string check_datagrams(const Send& s, uint32_t mss, const std::vector<std::vector<uint8_t>>& dgrams) {
   const NvgreLayout& L = s.layout;
@@ -92,7 +83,7 @@ inline std::string check_datagrams(const Send& s, uint32_t mss, const std::vecto
     const uint32_t udp_len = static_cast<uint32_t>(g.size()) - L.l4_offset;
     if (load_be16(udp + 4) != udp_len) return at(i, "UDP length");
     if (load_be16(udp + 6) == 0) return at(i, "UDP checksum 0 (a computed 0 must be sent as 0xFFFF)");
-    if (!segtest::sum_verifies(udp, udp_len, udp_pseudo_sum(g.data(), L, udp_len))) return at(i, "UDP checksum");
+    if (!segtest::sum_verifies(udp, udp_len, segtest::pseudo_sum(g.data(), L, udp_len, kIpProtoUDP))) return at(i, "UDP checksum");
     if (L.gre_checksum_present && !segtest::sum_verifies(g.data() + L.gre_offset, g.size() - L.gre_offset))
       return at(i, "GRE checksum");
     const VerifyResult v = checksum_verify(g.data(), dl, reference_checksum());
