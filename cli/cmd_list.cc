@@ -25,7 +25,7 @@ void add_list(CLI::App& app, int* exit_code) {
   };
   auto opts = std::make_shared<Opts>();
   sub->add_flag("--json", opts->json, "JSON: one array of implementation records");
-  sub->add_option("--family", opts->family, "Only this family (checksum, rss, segment, limit, parse)");
+  sub->add_option("--family", opts->family, "Only this family (checksum, rss, segment, uso, limit, parse)");
   sub->callback([opts, exit_code] {
     const auto& cpu = cpu_info();
     auto impls = all_implementations();

@@ -9,6 +9,7 @@
 #include "cli/frame_report.h"
 #include "cli/input.h"
 #include "kernels/packet/caps.h"
+#include "kernels/packet/uso_caps.h"
 
 namespace eb::cli {
 
@@ -22,6 +23,7 @@ void add_offload(CLI::App& app, int* exit_code) {
   struct Opts {
     std::string in, caps = "full";
     int max_header = 0;
+    uint32_t uso_mss = 0;
     bool json = false, summary_only = false, large_send = false;
   };
   auto o = std::make_shared<Opts>();
@@ -31,6 +33,9 @@ void add_offload(CLI::App& app, int* exit_code) {
                   "with flags outer4|outer6|inner4|inner6|all|none")
       ->capture_default_str();
   sub->add_option("--max-header", o->max_header, "MaxHeaderSizeSupported (default: the profile's, 256)");
+  sub->add_option("--mss", o->uso_mss,
+                  "USO: UDP payload bytes per datagram, for the NDIS_UDP_SEGMENTATION_OFFLOAD rules (MinSegmentCount, "
+                  "SubMssFinalSegmentSupported); default: per packet, the MSS that fills a 1500-byte outer IP packet");
   sub->add_flag("--json", o->json, "JSON Lines: one object per packet, then one summary object");
   sub->add_flag("--summary-only", o->summary_only, "Only the summary table");
   sub->add_flag("--large-send", o->large_send, "Parse IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");
@@ -56,6 +61,8 @@ void add_offload(CLI::App& app, int* exit_code) {
     OffloadCensus census;
     const auto& counts = census.packets;
     KindCounts kinds;
+    // USO in full (classify_uso): the flags above plus the segmentation parameters, UDP sends only.
+    std::array<uint64_t, static_cast<int>(UsoEligibility::count_)> uso_counts{};
     if (!o->json && !o->summary_only) {
       std::printf("%6s %5s", "#", "hsize");
       for (int k = 0; k < kOffloads; ++k) std::printf(" %-16s", offload_name(static_cast<Offload>(k)));
@@ -79,6 +86,12 @@ void add_offload(CLI::App& app, int* exit_code) {
         else if (!o->summary_only)
           std::printf(" %-16s", e == Eligibility::offload ? "nic" : (std::string("sw:") + eligibility_name(e)).c_str());
       }
+      if (L.ok() && L.l4 == L4Proto::udp) {
+        const uint32_t mss = o->uso_mss ? o->uso_mss : uso_mss_for_mtu(L);
+        const UsoVerdict v = classify_uso(*caps, L, mss);
+        ++uso_counts[static_cast<int>(v.eligibility)];
+        if (o->json) j["uso_detail"] = {{"eligibility", uso_eligibility_name(v.eligibility)}, {"mss", mss}, {"datagrams", v.segments}};
+      }
       if (o->json) std::cout << j.dump() << "\n";
       else if (!o->summary_only) std::printf("  %s\n", L.ok() ? inner_kind_name(L).c_str() : frame_note(L).c_str());
     }
@@ -92,6 +105,8 @@ void add_offload(CLI::App& app, int* exit_code) {
         c["flags"] = caps_flags_to_string((*caps)[static_cast<Offload>(k)]);
         s["offloads"][offload_name(static_cast<Offload>(k))] = c;
       }
+      for (int e = 0; e < static_cast<int>(UsoEligibility::count_); ++e)
+        s["uso_detail"][uso_eligibility_name(static_cast<UsoEligibility>(e))] = uso_counts[e];
       std::cout << s.dump() << "\n";
     } else {
       std::printf("\nprofile %s, MaxHeaderSizeSupported %u, %zu packets (%s)\n", caps->name.c_str(),
@@ -106,6 +121,15 @@ void add_offload(CLI::App& app, int* exit_code) {
         for (int e = 0; e < kEligibility; ++e) std::printf(" %*llu", e == 0 ? 8 : 16, (unsigned long long)counts[k][e]);
         std::printf("\n");
       }
+      std::printf("\nUSO of the UDP packets (MaxOffLoadSize %u/%u, MinSegmentCount %u/%u, SubMssFinalSegment %s/%s, "
+                  "IPv6 extension headers %s; IPv4/IPv6 blocks):",
+                  caps->uso_ipv4.max_offload_size, caps->uso_ipv6.max_offload_size, caps->uso_ipv4.min_segment_count,
+                  caps->uso_ipv6.min_segment_count, caps->uso_ipv4.sub_mss_final_segment ? "yes" : "no",
+                  caps->uso_ipv6.sub_mss_final_segment ? "yes" : "no", caps->uso_ipv6.ip6_extension_headers ? "yes" : "no");
+      for (int e = 0; e < static_cast<int>(UsoEligibility::count_); ++e)
+        if (uso_counts[e]) std::printf(" %s %llu", e == 0 ? "nic" : uso_eligibility_name(static_cast<UsoEligibility>(e)),
+                                       (unsigned long long)uso_counts[e]);
+      std::printf("\n");
     }
     std::cout.flush();
     report_read_problem(in);

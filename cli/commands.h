@@ -14,6 +14,7 @@ void add_cost(CLI::App& app, int* exit_code);
 void add_checksum(CLI::App& app, int* exit_code);
 void add_rss(CLI::App& app, int* exit_code);
 void add_segment(CLI::App& app, int* exit_code);
+void add_uso(CLI::App& app, int* exit_code);
 void add_run(CLI::App& app, int* exit_code);
 void add_profile(CLI::App& app, int* exit_code);
 void add_report(CLI::App& app, int* exit_code);

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   eb::cli::add_checksum(app, &exit_code);
   eb::cli::add_rss(app, &exit_code);
   eb::cli::add_segment(app, &exit_code);
+  eb::cli::add_uso(app, &exit_code);
   eb::cli::add_run(app, &exit_code);
   eb::cli::add_profile(app, &exit_code);
   eb::cli::add_report(app, &exit_code);

@@ -425,6 +425,9 @@ const std::vector<PresetInfo>& generator_presets() {
       {"imix", "outer IP packet sizes 64/576/1500 in the classic 7:4:1 mix, mostly minimal headers; 1200 packets"},
       {"lso", "large TCP sends (payloads up to 64 KiB) for LSOv2 over all four IP combinations, TCP options; "
               "IP lengths that overflow 16 bits are 0 (large_send); 32 packets"},
+      {"uso", "large UDP sends (payloads up to 64 KiB) for USO over all four IP combinations: minimal headers, "
+              "GRE C bit, IPv4 options / IPv6 extension headers, 256-byte headers, whole and partial last "
+              "datagrams; labels uso-v4v6udp-PAYLOAD-mssN[-grec|-opts|-hsN]; 48 packets"},
       {"malformed", "a catalogue of broken frames covering every parse error; each labelled with the error name "
                     "parse_nvgre must report"},
       {"link", "the rest of an ordinary NVGRE link: ARP, LLDP, an unknown EtherType, ICMP, ICMPv6, IPv6 no next "
@@ -461,6 +464,7 @@ class Gen {
   void imix_one(const char* prefix);
   void sweep_one_random(uint32_t lo, uint32_t hi, bool imix_payload);
   void lso();
+  void uso();
   void malformed(uint64_t n);
   void malformed_one(uint64_t i);
   void link(uint64_t n);
@@ -705,6 +709,60 @@ void Gen::lso() {
     s.tcp_flags = 0x18;
     emit(s, std::string(c.l4 == L4Proto::tcp ? "lso-" : "uso-") + combo_name(c.ov, c.iv, c.l4) + "-" +
                 std::to_string(plen) + "-mss" + std::to_string(mss));
+  }
+}
+
+// USO sends: cycle the UDP combinations; each cycle a different header shape and payload.
+void Gen::uso() {
+  const uint64_t n = packets(48);
+  std::vector<Combo> order;
+  for (const auto& c : combos_)
+    if (c.l4 == L4Proto::udp) order.push_back(c);
+  if (order.empty()) throw std::invalid_argument("preset uso makes UDP sends: --l4 tcp leaves nothing to generate");
+  for (uint64_t i = 0; i < n; ++i) {
+    const Combo c = order[i % order.size()];
+    const uint64_t shape = (i / order.size()) % 6;
+    NvgreSpec s = new_spec(c);
+    std::string tag;
+    if (cfg_.header_size) {
+      std::string why;
+      if (!set_header_size(s, *cfg_.header_size, &why, static_cast<uint32_t>(i))) throw std::logic_error(why);
+    } else if (shape == 1 || shape == 5) {
+      s.gre_checksum = true, tag = "-grec";
+      s.gre_seq = shape == 5;
+      s.outer_vlan = shape == 5;
+    } else if (shape == 2) {  // options / extension headers copied into every datagram
+      if (c.iv == IpVersion::v4) s.inner.ipv4_options_len = 12;
+      else add_ext_chain(s.inner, 16, 0);
+      if (c.ov == IpVersion::v4) s.outer.ipv4_options_len = 8;
+      else add_ext_chain(s.outer, 8, 1);
+      tag = "-opts";
+    } else if (shape == 3) {
+      // 200 or 256 bytes, or the largest this combination reaches (IPv4/IPv4/UDP: 168).
+      const uint32_t hs = std::min<uint32_t>(i % 2 ? 256 : 200, max_header_size(c.ov, c.iv, c.l4));
+      std::string why;
+      if (!set_header_size(s, hs, &why, static_cast<uint32_t>(i)))
+        throw std::logic_error(why);
+      tag = "-hs" + std::to_string(nvgre_header_size(s));
+    }
+    const NvgreOffsets o = spec_offsets(s);
+    const uint32_t below_outer_eth = o.header_size - o.outer_ip;  // outer IP .. end of UDP
+    const uint32_t mss = 1500 > below_outer_eth + 64 ? 1500 - below_outer_eth : 536;
+    uint32_t plen;
+    switch (i % 4) {
+      case 0: plen = 65536; break;                                          // 64 KiB: lengths overflow, large_send
+      case 1: plen = mss * (65000 / mss); break;                            // whole datagrams only
+      case 2: plen = mss * (40000 / mss) + 1; break;                        // k * MSS + 1
+      default: plen = static_cast<uint32_t>(rng_.range(mss + 1, 65000)); break;
+    }
+    if (cfg_.payload_mode == PayloadMode::fixed) plen = cfg_.payload_len;
+    else if (cfg_.payload_mode == PayloadMode::imix) plen = imix_payload(s, nullptr);
+    s.payload.resize(plen);
+    rng_.fill(s.payload.data(), plen);
+    // Any length that overflows 16 bits is written 0 (the outer IP length is the largest).
+    const uint64_t outer_len = uint64_t{o.header_size} - o.outer_ip - (c.ov == IpVersion::v6 ? 40 : 0) + plen;
+    s.large_send = outer_len > 0xFFFF;
+    emit(s, "uso-" + combo_name(c.ov, c.iv, c.l4) + "-" + std::to_string(plen) + "-mss" + std::to_string(mss) + tag);
   }
 }
 
@@ -1038,6 +1096,7 @@ void generate(const GeneratorConfig& cfg, const std::function<void(const Generat
   } else if (cfg.preset == "imix") {
     for (uint64_t i = 0, n = g.packets(1200); i < n; ++i) g.imix_one("imix");
   } else if (cfg.preset == "lso") g.lso();
+  else if (cfg.preset == "uso") g.uso();
   else if (cfg.preset == "malformed") g.malformed(g.packets(g.malformed_catalogue_size()));
   else if (cfg.preset == "link") g.link(cfg.packets);
   else g.dflt(g.packets(2048));

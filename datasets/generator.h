@@ -18,6 +18,8 @@
 //   mixed         everything at random (versions, options, ext headers, VLAN, GRE C/S, sizes)
 //   imix          outer IP packet sizes 64/576/1500 in the classic 7:4:1 mix
 //   lso           large TCP sends up to 64 KiB for LSOv2 (large_send where lengths overflow)
+//   uso           large UDP sends up to 64 KiB for USO: 4 IP combinations x minimal / GRE C /
+//                 options and extension headers / 200- and 256-byte headers; MSS in the label
 //   malformed     one or more broken frames per ParseError, labelled parse_error_name(e)
 //                 (IP fragments included; not the two retired errors, whose frames are valid)
 //   link          ARP, ICMP, ICMPv6, other EtherTypes and protocols, padded minimum-size frames,

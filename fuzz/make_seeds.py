@@ -126,6 +126,21 @@ def main():
         sg("header-too-large", 0, 10, 10, 10, 500, 3000, 210, 0x18, 3, 3, b"y")
         sg("mss-zero", 0, 0, 0, 0, 0, 3000, 0, 0x18, 3, 3, b"z")
         sg("raw-frame", 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, mixed[3])
+
+        # uso: [mode][outer opts][inner opts][udp][mss 2][payload 2][max hdr][port][ids 4][vsid 4] data
+        def us(name, mode, oo, io, udp, mss, plen, mh, port, ids, vsid, data):
+            put("uso", name, bytes([mode, oo, io, udp]) + struct.pack("<HHBBII", mss, plen, mh, port, ids, vsid) + data)
+        us("v4v4-1418", 0, 0, 0, 0, 1418, 9000, 0, 7, 0x12345678, 0xABCDEF01, bytes(range(256)))
+        us("v6v6-ext-udp-len-0", 2 | 4, 2, 3, 1, 1000, 4097, 0, 9, 0xFFFFFF00, 7, b"\x00\xff")
+        us("v4v6-gre-cs-vlan", 4 | 8 | 16 | 32, 10, 1, 0, 536, 2000, 0, 1, 0xFFFF, 3, b"abc")
+        us("v6v4-large-send-seed", 2 | 64 | 128, 3, 40, 1, 1400, 65000, 0, 2, 9, 1, b"\x5a")
+        us("mss-1", 16, 4, 4, 0, 1, 300, 0, 3, 3, 3, b"m")
+        us("whole-datagrams", 128, 0, 0, 0, 1000, 5000, 0, 4, 5, 6, b"w")
+        us("one-datagram", 0, 0, 0, 0, 1460, 100, 0, 5, 3, 3, b"x")
+        us("empty-payload", 0, 0, 0, 1, 1460, 0, 0, 6, 3, 3, b"")
+        us("header-too-large", 2 | 4, 3, 3, 0, 500, 3000, 210, 7, 3, 3, b"y")
+        us("mss-zero", 0, 0, 0, 0, 0, 3000, 0, 8, 3, 3, b"z")
+        us("raw-frame", 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, mixed[4])
     finally:
         shutil.rmtree(tmp)
     for t in sorted(os.listdir(OUT)):

@@ -5,6 +5,7 @@
 #include "kernels/packet/parse.h"
 #include "kernels/rss/toeplitz.h"
 #include "kernels/segment/segment.h"
+#include "kernels/uso/uso.h"
 
 namespace eb {
 
@@ -13,6 +14,7 @@ std::vector<const ImplInfo*> all_implementations() {
   for (const auto& r : checksum_impls()) out.push_back(&r.info);
   for (const auto& r : toeplitz_impls()) out.push_back(&r.info);
   for (const auto& r : segment_impls()) out.push_back(&r.info);
+  for (const auto& r : uso_impls()) out.push_back(&r.info);
   for (const auto& r : limit_impls()) out.push_back(&r.info);
   for (const auto& r : parse_impls()) out.push_back(&r.info);
   return out;

@@ -102,6 +102,10 @@ std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string
       return std::nullopt;
     }
     std::string k = item.substr(0, eq), v = item.substr(eq + 1);
+    if (bool ok = true; parse_uso_param(k, v, c, &ok, error)) {
+      if (!ok) return std::nullopt;
+      continue;
+    }
     if (k == "max") {
       try {
         size_t used = 0;
@@ -122,7 +126,7 @@ std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string
     else if (k == "vmq") o = Offload::vmq;
     else if (k == "uso") o = Offload::uso;
     else {
-      *error = "unknown offload '" + k + "' (use tx, rx, lso, rss, vmq, uso, max)";
+      *error = "unknown offload '" + k + "' (use tx, rx, lso, rss, vmq, uso, max, uso_max, uso_min, uso_submss, uso_ext)";
       return std::nullopt;
     }
     if (!parse_flags(v, &c[o], error)) return std::nullopt;

@@ -24,16 +24,27 @@ enum class Offload : uint8_t { tx_checksum, rx_checksum, lso_v2, rss, vmq, uso, 
 const char* offload_name(Offload o);  // "tx_checksum", "rx_checksum", "lsov2", "rss", "vmq", "uso"
 constexpr int kOffloadCount = static_cast<int>(Offload::count_);
 
+// NDIS_UDP_SEGMENTATION_OFFLOAD: one block per IP version (IPv4 / IPv6); for an NVGRE send the
+// block of the inner IP header, the one carrying UDP, applies. Classification: kernels/packet/uso_caps.h.
+struct UsoParams {
+  uint32_t max_offload_size = 262144;  // MaxOffLoadSize: most UDP payload bytes in one send
+  uint32_t min_segment_count = 2;      // MinSegmentCount (6 bits): fewer datagrams are done in software
+  bool sub_mss_final_segment = true;   // SubMssFinalSegmentSupported: else payload % MSS must be 0
+  bool ip6_extension_headers = true;   // IPv6 block: IpExtensionHeadersSupported (any IPv6 header of the send)
+};
+
 struct OffloadCaps {
   std::string name = "custom";
   uint32_t flags[static_cast<int>(Offload::count_)] = {};
   uint32_t max_header_size = kDefaultMaxHeaderSize;
+  UsoParams uso_ipv4, uso_ipv6;
   uint32_t& operator[](Offload o) { return flags[static_cast<int>(o)]; }
   uint32_t operator[](Offload o) const { return flags[static_cast<int>(o)]; }
 };
 
 // Named profiles: "full", "none", "ndis-example" (outer IPv4+IPv6, inner IPv4 only), "ipv4-only";
-// or a custom spec "tx=outer4|inner4,rx=all,lso=none,rss=all,vmq=all,uso=none[,max=256]".
+// or a custom spec "tx=outer4|inner4,rx=all,lso=none,rss=all,vmq=all,uso=none[,max=256]"; USO
+// parameters (both IP versions) with uso_max=BYTES, uso_min=SEGMENTS, uso_submss=0|1, uso_ext=0|1.
 // Returns nullopt and sets *error on a bad spec.
 std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string* error);
 std::vector<std::string> caps_profile_names();
@@ -86,5 +97,9 @@ struct OffloadCensus {
   uint64_t software_packets(Offload o) const;
   uint64_t software_bytes(Offload o) const;
 };
+
+// A uso_* key of a custom spec (uso_caps.cc): true if `key` is one (then *error is set when the
+// value is bad and false is returned through *ok).
+bool parse_uso_param(const std::string& key, const std::string& value, OffloadCaps& caps, bool* ok, std::string* error);
 
 }  // namespace eb

@@ -67,6 +67,8 @@ enum class SegmentError : uint8_t {
   output_too_small,      // caller's arena / segment table / header arena smaller than the plan
   unsupported,           // this implementation cannot do this packet (a peer's limits); see message
   sg_mismatch,           // gather: the scatter-gather list does not describe this send's plan
+  not_udp,               // inner L4 is not UDP: USO (kernels/uso/) segments UDP only
+  l4_length_mismatch,    // the UDP length does not reach the end of the inner IP packet
   count_
 };
 const char* segment_error_name(SegmentError e);     // "header_too_large", ...
@@ -80,6 +82,9 @@ struct SegmentInput {
   const NvgreLayout* layout = nullptr;
   uint32_t mss = 0;                                   // payload bytes per segment
   uint32_t max_header_size = kDefaultMaxHeaderSize;   // OffloadCaps::max_header_size
+  // The transport being segmented: tcp (LSOv2, this family) or udp (USO, kernels/uso/). The
+  // plan refuses a send of the other kind; the uso family's entry points set udp themselves.
+  L4Proto l4 = L4Proto::tcp;
 };
 inline SegmentInput make_segment_input(const uint8_t* frame, size_t len, const NvgreLayout& layout,
                                        uint32_t mss, const OffloadCaps& caps) {

@@ -1,8 +1,18 @@
 // Internal to the segment family: the entry points the registry binds.
 #pragma once
+#include "kernels/checksum/checksum.h"
 #include "kernels/segment/segment.h"
 
 namespace eb::segment_detail {
+
+// The kernels of checksum record `c` a segmentation record binds (its sum and copy_and_sum).
+inline SegmentSumKernels kernels_of(const ChecksumImpl& c) {
+  SegmentSumKernels k;
+  k.sum = c.sum;
+  k.copy_and_sum = c.copy_and_sum;
+  k.checksum_impl = c.info.name;
+  return k;
+}
 
 SegmentError reference_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
 SegmentError fused_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);

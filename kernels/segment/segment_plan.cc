@@ -19,6 +19,8 @@ const char* segment_error_name(SegmentError e) {
     case SegmentError::output_too_small: return "output_too_small";
     case SegmentError::unsupported: return "unsupported";
     case SegmentError::sg_mismatch: return "sg_mismatch";
+    case SegmentError::not_udp: return "not_udp";
+    case SegmentError::l4_length_mismatch: return "l4_length_mismatch";
     case SegmentError::count_: break;
   }
   return "unknown";
@@ -30,7 +32,7 @@ const char* segment_error_message(SegmentError e) {
     case SegmentError::parse_error: return "the frame does not parse as an NVGRE packet, so it cannot be segmented";
     case SegmentError::not_tcp: return "the inner transport is not TCP; LSOv2 segments TCP sends only";
     case SegmentError::header_too_large:
-      return "the header (frame start to the end of the TCP header) is larger than the profile's MaxHeaderSize";
+      return "the header (frame start to the end of the TCP/UDP header) is larger than the profile's MaxHeaderSize";
     case SegmentError::mss_zero: return "the MSS is 0";
     case SegmentError::mss_too_large:
       return "a segment of MSS payload bytes would not fit the 16-bit IP length fields";
@@ -40,6 +42,9 @@ const char* segment_error_message(SegmentError e) {
     case SegmentError::output_too_small: return "the output buffers are smaller than the segment plan needs";
     case SegmentError::unsupported: return "this implementation does not support this kind of packet";
     case SegmentError::sg_mismatch: return "the scatter-gather list does not describe this send";
+    case SegmentError::not_udp: return "the inner transport is not UDP; USO segments UDP sends only";
+    case SegmentError::l4_length_mismatch:
+      return "the UDP length is neither 0 nor the length to the end of the inner IP packet";
     case SegmentError::count_: break;
   }
   return "unknown segmentation error";
@@ -55,12 +60,15 @@ SegmentPlan plan_segments(const SegmentInput& in) {
   if (!in.frame || !in.layout) return fail(SegmentError::parse_error);
   const NvgreLayout& L = *in.layout;
   if (!L.ok() || L.frame_len != in.frame_len) return fail(SegmentError::parse_error);
-  if (L.l4 != L4Proto::tcp) return fail(SegmentError::not_tcp);
+  if (L.l4 != in.l4) return fail(in.l4 == L4Proto::udp ? SegmentError::not_udp : SegmentError::not_tcp);
   if (L.header_size > in.max_header_size) return fail(SegmentError::header_too_large);
   if (in.mss == 0) return fail(SegmentError::mss_zero);
   // Ethernet padding after the inner or the outer IP packet is legal and is not payload: the
   // send is the headers and the inner TCP payload (payload_len, from the inner IP length); every
   // segment's lengths are computed from its own bytes, so no segment carries the padding.
+  // UDP: the UDP length (0 in a large send is taken as "to the end of the inner IP packet") must
+  // reach the end of the inner IP packet.
+  if (L.l4_offset + L.l4_len != L.inner.end()) return fail(SegmentError::l4_length_mismatch);
 
   const uint32_t H = L.payload_offset;
   const uint32_t P = L.payload_len;

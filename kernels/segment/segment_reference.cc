@@ -1,7 +1,10 @@
 // `reference`: the oracle. Each segment is copied whole (headers, then its payload slice), its
 // fields are written, and every checksum is computed from scratch over the finished bytes with
-// the plain ones-complement loop, in dependency order: IP headers, then TCP (its pseudo-header
-// read back from the segment's own inner IP header), then GRE (which covers the filled TCP).
+// the plain ones-complement loop, in dependency order: IP headers, then TCP/UDP (its
+// pseudo-header read back from the segment's own inner IP header), then GRE (which covers the
+// filled TCP/UDP header). TCP sends (in.l4 tcp) are LSOv2 segments; UDP sends (in.l4 udp, the
+// uso family's reference) are USO datagrams: UDP length set, a computed checksum of 0 sent as
+// 0xFFFF.
 #include <cstring>
 
 #include "kernels/common/ones_complement.h"
@@ -39,8 +42,10 @@ SegmentError reference_segment(const SegmentImpl&, const SegmentInput& in, const
   if (out.arena_bytes < plan.arena_bytes || out.max_segments < plan.segments) return SegmentError::output_too_small;
   const NvgreLayout& L = *in.layout;
   const uint32_t H = plan.header_len;
-  const uint8_t flags = in.frame[L.l4_offset + 13];
-  const uint32_t seq = load_be32(in.frame + L.l4_offset + 4);
+  const bool udp = in.l4 == L4Proto::udp;
+  const uint8_t proto = udp ? kIpProtoUDP : kIpProtoTCP;
+  const uint8_t flags = udp ? 0 : in.frame[L.l4_offset + 13];
+  const uint32_t seq = udp ? 0 : load_be32(in.frame + L.l4_offset + 4);
   const uint16_t outer_id = L.outer_ipv4() ? load_be16(in.frame + L.outer.offset + 4) : 0;
   const uint16_t inner_id = L.inner_ipv4() ? load_be16(in.frame + L.inner.offset + 4) : 0;
 
@@ -55,21 +60,28 @@ SegmentError reference_segment(const SegmentImpl&, const SegmentInput& in, const
     // Lengths and IDs.
     set_ip_length_and_id(s, L.outer, seg_len, static_cast<uint16_t>(outer_id + i));
     set_ip_length_and_id(s, L.inner, seg_len, static_cast<uint16_t>(inner_id + i));
-    // TCP sequence and flags.
+    // TCP sequence and flags, or the UDP length.
     uint8_t* tcp = s + L.l4_offset;
-    store_be32(tcp + 4, seq + off);
-    tcp[13] = segment_tcp_flags(flags, i, plan.segments);
+    const uint32_t tcp_len = seg_len - L.l4_offset;
+    if (udp) {
+      store_be16(tcp + 4, static_cast<uint16_t>(tcp_len));
+    } else {
+      store_be32(tcp + 4, seq + off);
+      tcp[13] = segment_tcp_flags(flags, i, plan.segments);
+    }
 
     // Checksums, from scratch.
     if (L.outer_ipv4()) fill_ipv4_checksum(s + L.outer.offset, L.outer.header_len);
     if (L.inner_ipv4()) fill_ipv4_checksum(s + L.inner.offset, L.inner.header_len);
-    const uint32_t tcp_len = seg_len - L.l4_offset;
     const uint32_t pseudo =
         L.inner_ipv4()
-            ? pseudo_header_sum_v4(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), kIpProtoTCP, tcp_len)
-            : pseudo_header_sum_v6(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), kIpProtoTCP, tcp_len);
-    store_be16(tcp + 16, 0);
-    store_be16(tcp + 16, csum_finish(ones_complement_sum_simple(tcp, tcp_len, pseudo)));
+            ? pseudo_header_sum_v4(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), proto, tcp_len)
+            : pseudo_header_sum_v6(s + L.inner.pseudo_src_offset(), s + L.inner.pseudo_dst_offset(), proto, tcp_len);
+    uint8_t* l4_csum = tcp + (udp ? 6 : 16);
+    store_be16(l4_csum, 0);
+    uint16_t c = csum_finish(ones_complement_sum_simple(tcp, tcp_len, pseudo));
+    if (udp && c == 0) c = 0xFFFF;  // UDP: 0 would mean "no checksum"
+    store_be16(l4_csum, c);
     if (L.gre_checksum_present) {
       store_be16(s + L.gre_checksum_offset, 0);
       store_be16(s + L.gre_checksum_offset,

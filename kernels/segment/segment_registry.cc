@@ -12,14 +12,6 @@ namespace {
 
 using namespace segment_detail;
 
-SegmentSumKernels kernels_of(const ChecksumImpl& c) {
-  SegmentSumKernels k;
-  k.sum = c.sum;
-  k.copy_and_sum = c.copy_and_sum;
-  k.checksum_impl = c.info.name;
-  return k;
-}
-
 std::vector<SegmentImpl> build() {
   RecordList<SegmentImpl> list("segment");
   constexpr auto impl = ImplKind::implementation;

@@ -4,7 +4,7 @@
 // HC' = ~(sum of fixed words + new values of the changing words)).
 //
 // Byte-identical to recomputing from scratch: every sum here contains a non-zero constant word
-// (IPv4 version/IHL, TCP protocol number, GRE flags) and only additions are used, so it never
+// (IPv4 version/IHL, TCP/UDP protocol number, GRE flags) and only additions are used, so it never
 // folds to the ones-complement "+0" where a full recomputation gives "-0".
 #pragma once
 #include <cstdint>
@@ -47,7 +47,7 @@ inline uint32_t sum_except(const uint8_t* p, uint32_t n, int z0, int z1 = -1, in
   return fold16(s);
 }
 
-// Copies a segment header (n >= 64 bytes; every TCP header path is >= 96) with 32-byte moves,
+// Copies a segment header (n >= 64 bytes; every NVGRE TCP/UDP header is >= 84) with 32-byte moves,
 // the last one overlapping: a handful of inline moves instead of a library call per segment.
 inline void copy_header(uint8_t* dst, const uint8_t* src, uint32_t n) {
   __builtin_memcpy(dst, src, 32);
@@ -57,23 +57,34 @@ inline void copy_header(uint8_t* dst, const uint8_t* src, uint32_t n) {
   if (j < n) __builtin_memcpy(dst + n - 32, src + n - 32, 32);
 }
 
-struct SendTemplate {
+// The template of one send, for TCP (LSOv2: sequence number and flags vary per segment) or UDP
+// (USO: the UDP length varies, a computed UDP checksum of 0 is sent as 0xFFFF). Everything about
+// the IP headers and GRE is the same code for both.
+template <L4Proto kProto>
+struct SendTemplateFor {
+  static constexpr L4Proto kL4 = kProto;
+  static constexpr bool kUdp = kProto == L4Proto::udp;
+  static constexpr uint8_t kIpProto = kUdp ? kIpProtoUDP : kIpProtoTCP;
+
   const uint8_t* hdr = nullptr;  // the super-packet's header bytes (copied into every segment)
   uint32_t header_len = 0;
   uint32_t segments = 0;
 
-  uint32_t outer_ip = 0, inner_ip = 0, tcp = 0;
+  uint32_t outer_ip = 0, inner_ip = 0, tcp = 0;  // tcp: the L4 header offset (TCP or UDP)
   bool outer_v4 = false, inner_v4 = false;
-  // Length field value = base + segment payload length (IPv4 total length, IPv6 payload length).
+  // Length field value = base + segment payload length (IPv4 total length, IPv6 payload length,
+  // TCP length of the pseudo-header / UDP length).
   uint32_t outer_len_base = 0, inner_len_base = 0, tcp_len_base = 0;
   uint16_t outer_id0 = 0, inner_id0 = 0;
   uint32_t outer_sum = 0, inner_sum = 0;  // IPv4 header without length, ID, checksum
   uint32_t seq0 = 0;
   uint8_t flags0 = 0;
-  uint32_t tcp_sum = 0;  // pseudo-header without length + TCP header without seq, flags, checksum
+  // Pseudo-header without length + L4 header without its varying words (TCP: seq, flags,
+  // checksum; UDP: length, checksum).
+  uint32_t tcp_sum = 0;
   bool gre_csum = false;
   uint32_t gre_csum_off = 0;
-  // GRE header (checksum 0) + inner Ethernet + inner IP header without its varying words + TCP
+  // GRE header (checksum 0) + inner Ethernet + inner IP header without its varying words + L4
   // header without its varying words.
   uint32_t gre_sum = 0;
 
@@ -89,6 +100,9 @@ struct SendTemplate {
 
   // The bytes to copy into every segment before patch_range.
   const uint8_t* header_source() const { return has_mid ? mid : hdr; }
+
+  // UDP: a computed checksum of 0 is sent as 0xFFFF (0 means "no checksum"). c is 16 bits.
+  static uint32_t udp_nonzero(uint32_t c) { return c == 0 ? 0xFFFF : c; }
 
   void build(const uint8_t* frame, const NvgreLayout& L, const SegmentPlan& plan) {
     hdr = frame;
@@ -114,15 +128,19 @@ struct SendTemplate {
     } else {
       inner_hdr_sum = sum_except(frame + inner_ip, L.inner.header_len, 4);
     }
-    seq0 = load_be32(frame + tcp + 4);
-    flags0 = frame[tcp + 13];
-    // The flags byte is the low half of the word at 12; leave the data-offset half in the sum.
-    const uint32_t tcp_hdr_sum = csum_add(sum_except(frame + tcp, L.l4_header_len, 4, 6, 12, 16),
-                                          uint32_t{frame[tcp + 12]} << 8);
+    uint32_t tcp_hdr_sum;
+    if constexpr (kUdp) {
+      tcp_hdr_sum = sum_except(frame + tcp, 8, 4, 6);  // the two ports
+    } else {
+      seq0 = load_be32(frame + tcp + 4);
+      flags0 = frame[tcp + 13];
+      // The flags byte is the low half of the word at 12; leave the data-offset half in the sum.
+      tcp_hdr_sum = csum_add(sum_except(frame + tcp, L.l4_header_len, 4, 6, 12, 16), uint32_t{frame[tcp + 12]} << 8);
+    }
     const uint8_t* ps = frame + L.inner.pseudo_src_offset();
     const uint8_t* pd = frame + L.inner.pseudo_dst_offset();
-    const uint32_t pseudo = inner_v4 ? pseudo_header_sum_v4(ps, pd, kIpProtoTCP, 0)
-                                     : pseudo_header_sum_v6(ps, pd, kIpProtoTCP, 0);
+    const uint32_t pseudo = inner_v4 ? pseudo_header_sum_v4(ps, pd, kIpProto, 0)
+                                     : pseudo_header_sum_v6(ps, pd, kIpProto, 0);
     tcp_sum = fold16(csum_add(pseudo, tcp_hdr_sum));
     gre_csum = L.gre_checksum_present;
     if (gre_csum) {
@@ -139,11 +157,17 @@ struct SendTemplate {
     if (has_mid) {
       std::memcpy(mid, frame, header_len);
       patch(mid, 1, mss, mss, 0);
-      const uint8_t flags_mid = segment_tcp_flags(flags0, 1, segments);
       outer_mid = outer_sum + outer_len_base + mss;
       inner_mid = inner_sum + inner_len_base + mss;
-      tcp_mid = tcp_sum + tcp_len_base + mss + flags_mid;
-      gre_mid = gre_sum + inner_len_base + mss + flags_mid;
+      if constexpr (kUdp) {
+        // The UDP length is in the pseudo-header and in the UDP header: counted twice.
+        tcp_mid = tcp_sum + 2 * (tcp_len_base + mss);
+        gre_mid = gre_sum + inner_len_base + mss + tcp_len_base + mss;
+      } else {
+        const uint8_t flags_mid = segment_tcp_flags(flags0, 1, segments);
+        tcp_mid = tcp_sum + tcp_len_base + mss + flags_mid;
+        gre_mid = gre_sum + inner_len_base + mss + flags_mid;
+      }
     }
   }
 
@@ -174,13 +198,23 @@ struct SendTemplate {
       store_be16(h + inner_ip + 4, static_cast<uint16_t>(il));
       gre_var = il;
     }
-    const uint32_t seq = seq0 + off;
-    const uint8_t flags = segment_tcp_flags(flags0, i, segments);
-    store_be32(h + tcp + 4, seq);
-    h[tcp + 13] = flags;
-    const uint32_t tvar = (seq >> 16) + (seq & 0xFFFF) + flags;
-    const uint32_t tc = static_cast<uint16_t>(~fold_small(tcp_sum + tcp_len_base + len + tvar + p16));
-    store_be16(h + tcp + 16, static_cast<uint16_t>(tc));
+    uint32_t tvar, tc;  // the L4 header's varying words and its checksum
+    if constexpr (kUdp) {
+      (void)off;
+      const uint32_t ul = tcp_len_base + len;
+      store_be16(h + tcp + 4, static_cast<uint16_t>(ul));
+      tvar = ul;
+      tc = udp_nonzero(static_cast<uint16_t>(~fold_small(tcp_sum + 2 * ul + p16)));
+      store_be16(h + tcp + 6, static_cast<uint16_t>(tc));
+    } else {
+      const uint32_t seq = seq0 + off;
+      const uint8_t flags = segment_tcp_flags(flags0, i, segments);
+      store_be32(h + tcp + 4, seq);
+      h[tcp + 13] = flags;
+      tvar = (seq >> 16) + (seq & 0xFFFF) + flags;
+      tc = static_cast<uint16_t>(~fold_small(tcp_sum + tcp_len_base + len + tvar + p16));
+      store_be16(h + tcp + 16, static_cast<uint16_t>(tc));
+    }
     if (gre_csum) store_be16(h + gre_csum_off, static_cast<uint16_t>(~fold_small(gre_sum + gre_var + tvar + tc + p16)));
   }
 
@@ -200,12 +234,20 @@ struct SendTemplate {
       const uint32_t i = first + k;
       const uint32_t o = (oid0 + i) & 0xFFFF, n = (iid0 + i) & 0xFFFF;
       const uint32_t oc = ~fold_small(om + o) & 0xFFFF, ic = ~fold_small(im + n) & 0xFFFF;
-      const uint32_t s = s0 + i * m;
-      const uint32_t sp = (s >> 16) + (s & 0xFFFF);
       const uint32_t p16 = fold_small(psum[k]);
-      const uint32_t tc = ~fold_small(tm + sp + p16) & 0xFFFF;
-      oid[k] = o, ocs[k] = oc, iid[k] = n, ics[k] = ic, seq[k] = s, tcs[k] = tc;
-      gcs[k] = ~fold_small(gm + inner_in_gre * (n + ic) + sp + tc + p16) & 0xFFFF;
+      oid[k] = o, ocs[k] = oc, iid[k] = n, ics[k] = ic;
+      if constexpr (kUdp) {
+        (void)s0, (void)m;
+        const uint32_t tc = udp_nonzero(~fold_small(tm + p16) & 0xFFFF);
+        tcs[k] = tc;
+        gcs[k] = ~fold_small(gm + inner_in_gre * (n + ic) + tc + p16) & 0xFFFF;
+      } else {
+        const uint32_t s = s0 + i * m;
+        const uint32_t sp = (s >> 16) + (s & 0xFFFF);
+        const uint32_t tc = ~fold_small(tm + sp + p16) & 0xFFFF;
+        seq[k] = s, tcs[k] = tc;
+        gcs[k] = ~fold_small(gm + inner_in_gre * (n + ic) + sp + tc + p16) & 0xFFFF;
+      }
     }
     uint8_t* h = h0;
     for (uint32_t k = 0; k < count; ++k, h += stride) {
@@ -217,8 +259,12 @@ struct SendTemplate {
         store_be16(h + i_ip + 4, static_cast<uint16_t>(iid[k]));
         store_be16(h + i_ip + 10, static_cast<uint16_t>(ics[k]));
       }
-      store_be32(h + t_off + 4, seq[k]);
-      store_be16(h + t_off + 16, static_cast<uint16_t>(tcs[k]));
+      if constexpr (kUdp) {
+        store_be16(h + t_off + 6, static_cast<uint16_t>(tcs[k]));
+      } else {
+        store_be32(h + t_off + 4, seq[k]);
+        store_be16(h + t_off + 16, static_cast<uint16_t>(tcs[k]));
+      }
       if (gc) store_be16(h + g_off, static_cast<uint16_t>(gcs[k]));
     }
   }
@@ -245,5 +291,8 @@ struct SendTemplate {
     if (hi > lo) patch_mid_batch(h0 + (lo - b) * stride, stride, lo, hi - lo, psum + (lo - b));
   }
 };
+
+using SendTemplate = SendTemplateFor<L4Proto::tcp>;     // LSOv2
+using UdpSendTemplate = SendTemplateFor<L4Proto::udp>;  // USO (kernels/uso/)
 
 }  // namespace eb::segment_detail

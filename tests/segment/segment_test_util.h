@@ -92,9 +92,11 @@ struct Segmented {
 
 constexpr uint8_t kCanary = 0xA5;
 
-inline Segmented run_impl(const SegmentImpl& impl, const Send& s, uint32_t mss, uint32_t max_header = 256) {
+// l4: the transport of the send (udp for the uso family's records).
+inline Segmented run_impl(const SegmentImpl& impl, const Send& s, uint32_t mss, uint32_t max_header = 256,
+                          L4Proto l4 = L4Proto::tcp) {
   Segmented r;
-  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header};
+  const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header, l4};
   r.plan = plan_segments(in);
   const size_t bytes = r.plan.ok() ? r.plan.arena_bytes : 4096;
   const size_t nseg = r.plan.ok() ? r.plan.segments : 4;
@@ -122,13 +124,15 @@ inline bool sum_verifies(const uint8_t* p, size_t n, uint32_t init = 0) {
   return fold16(ones_complement_sum_simple(p, n, init)) == 0xFFFF;
 }
 
-inline uint32_t pseudo_sum(const uint8_t* seg, const NvgreLayout& L, uint32_t tcp_len) {
+// The inner pseudo-header sum for an L4 length of `l4_len` (protocol `proto`: TCP, or UDP for
+// the uso tests), with the IPv6 mobility addresses where present.
+inline uint32_t pseudo_sum(const uint8_t* seg, const NvgreLayout& L, uint32_t l4_len, uint8_t proto = kIpProtoTCP) {
   const IpLayout& ip = L.inner;
   if (ip.version == IpVersion::v4)
-    return pseudo_header_sum_v4(seg + ip.src_offset(), seg + ip.dst_offset(), kIpProtoTCP, tcp_len);
+    return pseudo_header_sum_v4(seg + ip.src_offset(), seg + ip.dst_offset(), proto, l4_len);
   const uint32_t src = ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset();
   const uint32_t dst = ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset();
-  return pseudo_header_sum_v6(seg + src, seg + dst, kIpProtoTCP, tcp_len);
+  return pseudo_header_sum_v6(seg + src, seg + dst, proto, l4_len);
 }
 
 // Checks every LSOv2 rule on `segs` produced from send `s` at `mss`. Returns "" or the first

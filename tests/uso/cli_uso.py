@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""End-to-end check of `encapbench uso` with independent judges.
+
+usage: cli_uso.py ENCAPBENCH WORKDIR
+
+- the uso preset, mixed with other traffic (TCP, small UDP, malformed frames), segmented at one
+  MSS: tshark (IP and UDP checksum validation on) calls every IPv4, UDP and GRE checksum good;
+  scapy re-reads every frame: each USO send became ceil(P/MSS) datagrams whose payloads join to
+  the super-packet's, IPv4 IDs advance by one, IP and UDP lengths are each datagram's own, and
+  scapy's own recomputation of every IPv4 and UDP checksum equals the one written; every other
+  frame is written back byte for byte, in order; the summary accounts for every frame;
+- every implementation writes the reference's file;
+- usage and input errors exit 2 with one line on stderr.
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+
+from scapy.all import GRE, IP, UDP, IPv6, Dot1Q, Ether  # noqa: E402
+
+UDP.payload_guess = []  # UDP payloads are random bytes: keep them Raw (no DNS etc. dissection)
+
+EB, WORK = sys.argv[1], sys.argv[2]
+os.makedirs(WORK, exist_ok=True)
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def run(*args, expect=None):
+    p = subprocess.run([EB, *args], capture_output=True, text=True)
+    if expect is not None:
+        check(p.returncode == expect, f"{' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr.strip()}")
+    return p
+
+
+def path(name):
+    return os.path.join(WORK, name)
+
+
+def read_pcap(name):
+    """Classic pcap records (scapy cuts records above 65535 bytes; 64 KiB sends are longer)."""
+    data = open(name, "rb").read()
+    magic = struct.unpack_from("<I", data, 0)[0]
+    end = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    out, off = [], 24
+    while off + 16 <= len(data):
+        _s, _f, incl, _orig = struct.unpack_from(end + "IIII", data, off)
+        out.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return out
+
+
+def write_pcap(name, frames):
+    with open(name, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", i, 0, len(fr), len(fr)) + fr)
+
+
+def layers(raw):
+    pkt = Ether(raw)
+    l3 = pkt[Ether].payload
+    outer = l3.payload if isinstance(l3, Dot1Q) else l3
+    inner_eth = pkt.getlayer(GRE).getlayer(Ether)
+    inner = inner_eth.payload
+    return pkt, outer, inner, inner.getlayer(UDP)
+
+
+def scapy_checksums_agree(raw):
+    """scapy recomputes each IPv4 header checksum and the UDP checksum from the bytes."""
+    pkt, outer, inner, udp = layers(raw)
+    ok = True
+    for ip in (outer, inner):
+        if isinstance(ip, IP):
+            c = ip.chksum
+            ip2 = ip.copy()
+            ip2.chksum = None
+            ok &= IP(bytes(ip2)).chksum == c
+    c = udp.chksum
+    ok &= c != 0
+    u = inner.copy()
+    u[UDP].chksum = None
+    cls = IP if isinstance(inner, IP) else IPv6
+    ok &= cls(bytes(u))[UDP].chksum == c
+    return ok
+
+
+def tshark_statuses(pcap):
+    out = subprocess.run(["tshark", "-n", "-r", pcap, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+                          "-T", "fields", "-E", "separator=;", "-e", "ip.checksum.status", "-e", "udp.checksum.status",
+                          "-e", "gre.checksum.status"], capture_output=True, text=True).stdout
+    return out.splitlines()
+
+
+# --- 1. a mixed capture: USO sends interleaved with frames that must pass unchanged -------
+run("corpus", "--preset", "uso", "--out", path("uso.pcap"), expect=0)
+run("corpus", "--preset", "mixed", "--packets", "40", "--out", path("mixed.pcap"), expect=0)
+run("corpus", "--preset", "malformed", "--packets", "10", "--out", path("bad.pcap"), expect=0)
+sends, others = read_pcap(path("uso.pcap")), read_pcap(path("mixed.pcap")) + read_pcap(path("bad.pcap"))
+frames = []
+for i, s in enumerate(sends):
+    frames.append(s)
+    frames.extend(others[i:i + 1])
+frames.extend(others[len(sends):])
+write_pcap(path("in.pcap"), frames)
+mss = 1300  # below every label's MSS: every send of the preset is segmented
+res = run("uso", "--in", path("in.pcap"), "--mss", str(mss), "--out", path("out.pcap"), "--json")
+lines = [json.loads(line) for line in res.stdout.splitlines()]
+summary, per = lines[-1], lines[:-1]
+check(len(per) == len(frames), f"{len(per)} JSON lines for {len(frames)} frames")
+check(summary["frames_in"] == len(frames), "summary frames_in")
+check(summary["sends_segmented"] + summary["passed_through"] == len(frames), "summary accounts for every frame")
+check(summary["sends_segmented"] >= len(sends), f"{summary['sends_segmented']} sends segmented, {len(sends)} in the preset")
+check(res.returncode == (1 if summary["refused"] or summary["unparseable"] else 0), f"exit {res.returncode}")
+check(summary["unparseable"] > 0, "the malformed frames are reported as unparseable")
+check(all(r["action"] != "refused" for r in per), "no send of the preset is refused")
+out = read_pcap(path("out.pcap"))
+check(len(out) == summary["frames_out"], f"{len(out)} frames written, summary {summary['frames_out']}")
+
+statuses = tshark_statuses(path("out.pcap"))
+check(len(statuses) == len(out), f"tshark read {len(statuses)} of {len(out)} frames")
+k = 0
+datagrams = 0
+for i, (frame, r) in enumerate(zip(frames, per)):
+    if r["action"] != "segmented":
+        check(out[k] == frame, f"frame {i} ({r.get('reason')}) not written back byte for byte")
+        k += 1
+        continue
+    n = r["datagrams"]
+    _, o0, i0, u0 = layers(frame)
+    payload_off = len(frame) - r["payload_len"]
+    want_payload = frame[payload_off:]
+    check(n == max(1, -(-r["payload_len"] // mss)), f"frame {i}: {n} datagrams")
+    joined = b""
+    for d in range(n):
+        raw = out[k + d]
+        _, o, inner, udp = layers(raw)
+        data = bytes(udp.payload)
+        check(len(data) == (mss if d + 1 < n else r["payload_len"] - (n - 1) * mss), f"frame {i} datagram {d}: size")
+        check(udp.len == len(data) + 8, f"frame {i} datagram {d}: UDP length")
+        for ip, ip0, name in ((o, o0, "outer"), (inner, i0, "inner")):
+            if isinstance(ip, IP):
+                check(ip.id == (ip0.id + d) % 65536, f"frame {i} datagram {d}: {name} IPv4 ID")
+                check(ip.len == len(bytes(ip)), f"frame {i} datagram {d}: {name} IPv4 total length")
+            else:
+                check(ip.plen == len(bytes(ip)) - 40, f"frame {i} datagram {d}: {name} IPv6 payload length")
+        check(scapy_checksums_agree(raw), f"frame {i} datagram {d}: scapy's checksums differ from ours")
+        st = (statuses[k + d].split(";") + ["", "", ""])[:3]
+        vals = [v for v in st[0].split(",") if v] + [st[1]] + ([st[2]] if st[2] else [])
+        check(all(v == "1" for v in vals), f"frame {i} datagram {d}: tshark checksum status {statuses[k + d]}")
+        joined += data
+    check(joined == want_payload, f"frame {i}: datagram payloads do not join to the send's payload")
+    datagrams += n
+    k += n
+check(k == len(out), f"{k} of {len(out)} written frames accounted for")
+check(datagrams == summary["datagrams_out"], "summary datagrams_out")
+
+# --- 2. every implementation writes the reference's file -----------------------------------
+run("uso", "--in", path("uso.pcap"), "--mss", str(mss), "--out", path("ref.pcap"), "--impl", "reference", expect=0)
+ref_bytes = open(path("ref.pcap"), "rb").read()
+listing = json.loads(run("list", "--family", "uso", "--json", expect=0).stdout)
+for impl in [r["name"] for r in listing if r["name"] != "reference"]:
+    p = run("uso", "--in", path("uso.pcap"), "--mss", str(mss), "--out", path(impl + ".pcap"), "--impl", impl)
+    if p.returncode == 2 and "cannot run here" in p.stderr:
+        continue
+    check(p.returncode == 0, f"--impl {impl}: exit {p.returncode} {p.stderr.strip()}")
+    check(open(path(impl + ".pcap"), "rb").read() == ref_bytes, f"--impl {impl}: output differs from the reference's")
+
+# --- 3. a send refused (header beyond MaxHeaderSize) passes through unchanged, exit 1 -------
+p = run("uso", "--in", path("uso.pcap"), "--mss", str(mss), "--out", path("small.pcap"), "--caps",
+        "tx=all,rx=all,lso=all,rss=all,vmq=all,uso=all,max=128", "--json", expect=1)
+per = [json.loads(line) for line in p.stdout.splitlines()][:-1]
+refused = [r for r in per if r["action"] == "refused"]
+check(refused and all(r["reason"] == "refused:header_too_large" for r in refused), "refusals name header_too_large")
+out = read_pcap(path("small.pcap"))
+k = 0
+for frame, r in zip(sends, per):
+    if r["action"] == "refused":
+        check(out[k] == frame, "a refused send is written back unchanged")
+        k += 1
+    else:
+        k += r["datagrams"]
+check(k == len(out), "refusal run: every written frame accounted for")
+
+# --- 4. usage and input errors -------------------------------------------------------------
+for args in (["--mss", "0"], ["--mss", "1000", "--impl", "nosuch"], ["--mss", "1000", "--caps", "bogus"],
+             ["--mss", "1000", "--caps", "uso=all,uso_min=99"]):
+    p = run("uso", "--in", path("uso.pcap"), "--out", path("x.pcap"), *args, expect=2)
+    check(p.stderr.count("\n") == 1 and p.stderr.startswith("encapbench: "), f"{args}: one-line error, got {p.stderr!r}")
+run("uso", "--in", path("missing.pcap"), "--mss", "1000", "--out", path("x.pcap"), expect=2)
+
+if failures:
+    print(f"{len(failures)} failure(s)", file=sys.stderr)
+    sys.exit(1)
+print("cli_uso: ok")
