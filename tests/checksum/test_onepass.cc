@@ -201,9 +201,10 @@ TEST(OnePass, HighwayKernelOnEveryTarget) {
   if (!hwy || !hwy->info.supported()) GTEST_SKIP() << "onepass-hwy does not run here";
   test::GuardedArena arena(1 << 14);
   size_t targets = 0;
-  const int64_t supported = hwy::SupportedTargets();  // before the mock below changes it
-  for (int64_t bit : {int64_t{HWY_AVX3_DL}, int64_t{HWY_AVX3}, int64_t{HWY_AVX2}, int64_t{HWY_SSE4}}) {
-    if (!(HWY_TARGETS & bit) || !(supported & bit)) continue;
+  // Every target Highway compiled and this CPU runs, on any architecture (read before the mock
+  // below changes what Highway reports).
+  const std::vector<int64_t> compiled_and_supported = hwy::SupportedAndGeneratedTargets();
+  for (int64_t bit : compiled_and_supported) {
     hwy::SetSupportedTargetsForTest(bit);
     hwy::GetChosenTarget().Update(hwy::SupportedTargets());  // dynamic dispatch follows the mock
     ++targets;
@@ -221,7 +222,8 @@ TEST(OnePass, HighwayKernelOnEveryTarget) {
   }
   hwy::SetSupportedTargetsForTest(0);
   hwy::GetChosenTarget().Update(hwy::SupportedTargets());
-  EXPECT_GT(targets, 1u);
+  // At least one target ran (an x86 CPU at the floor has SSE4 only, aarch64 NEON at least).
+  EXPECT_GE(targets, 1u);
 }
 
 }  // namespace
