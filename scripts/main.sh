@@ -26,11 +26,12 @@ mkdir -p results
 "$eb" run --preset quick
 latest=$(ls -t results/*.json | head -n 1)
 echo "== software fallback cost (this CPU)"
-# The same result-file world as the benchmarks: the report draws both; the table is shown last.
+# The same result-file world as the benchmarks: the report draws both; the table is shown at the end,
+# just before the line that says where the report is.
 cost="${latest%.json}-cost.json"
 "$eb" cost --in out/default.pcap --caps ndis-example --out "$cost" > out/cost.txt
 echo "== report"
 "$eb" report "$latest" "$cost" --out out/report
-echo "Report: out/report/report.html and out/report/report.md (results: $latest, $cost)"
 echo "== what software fallback costs for the default corpus under the NDIS example profile"
 cat out/cost.txt
+echo "Report: out/report/report.html and out/report/report.md (results: $latest, $cost)"

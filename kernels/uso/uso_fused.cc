@@ -3,6 +3,7 @@
 // segment/zerocopy; the reference is segment's reference run on a UDP send.
 #include "kernels/segment/segment_impls.h"
 #include "kernels/segment/segment_template.h"
+#include "kernels/common/arch.h"
 #include "kernels/uso/uso_impls.h"
 
 namespace eb::segment_detail {
@@ -45,6 +46,7 @@ SegmentError uso_zerocopy(const SegmentImpl& self, const SegmentInput& in, const
 
 }  // namespace eb::segment_detail
 
+#if EB_ARCH_X86_64
 namespace eb::segment_detail {
 
 // zerocopy-avx512: the zero-copy loops with the aligned-load AVX-512 sums (checksum/avx512-aligned
@@ -71,3 +73,4 @@ SegmentError uso_zerocopy_avx512(const SegmentImpl& self, const SegmentInput& in
 }
 
 }  // namespace eb::segment_detail
+#endif  // EB_ARCH_X86_64

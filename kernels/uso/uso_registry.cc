@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kernels/checksum/checksum.h"
+#include "kernels/common/arch.h"
 #include "kernels/segment/segment_impls.h"
 #include "kernels/uso/uso_impls.h"
 
@@ -43,11 +44,13 @@ std::vector<UsoImpl> build() {
                 best.info.name + "; materialise = sum then copy",
             uso_zerocopy, best)
       .describe = uso_zerocopy_describe;
+#if EB_ARCH_X86_64  // the aligned AVX-512 sums exist on x86-64 only (segment registers its twin alike)
   add_bound("zerocopy-avx512", impl, 40,
             "zerocopy with checksum/avx512-aligned and one pass of aligned blocks over consecutive datagrams: every "
             "payload byte loaded once, masked at datagram edges (no split loads)",
             uso_zerocopy_avx512, *find_checksum("avx512-aligned"))
       .describe = uso_zerocopy_avx512_describe;
+#endif
   return std::move(list).ordered();
 }
 
