@@ -332,7 +332,7 @@ std::optional<ProfileCost> CostModel::price(const OffloadCaps& caps, std::string
     OffloadCost& oc = pc.offloads[k];
     oc.set = std::move(sets[k]);
     if (!has_software_path(o)) {
-      oc.why_not_measured = "no software path for this offload in the suite yet";
+      oc.why_not_measured = "no software path wired into cost for this offload yet (the uso family exists; pricing it is to do)";
       continue;
     }
     if (!price_path(o, oc.set.indices, chosen_, &oc.chosen, error)) return std::nullopt;
