@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/frame_sink.h"
 #include "cli/frame_report.h"
 #include "cli/input.h"
 #include "kernels/common/byteorder.h"
@@ -73,20 +74,14 @@ int run(const Opts& o) {
 
   LoadedInput in = load_capture(o.in, ParseOptions{.large_send = true});
   if (!in.opened) return input_error(*in.error);
-  PcapWriter writer;
-  if (auto e = writer.open(o.out)) return input_error(*e);
+  FrameSink out;
+  if (auto e = out.open(o.out)) return input_error(*e);
 
   Summary sum;
   std::vector<uint8_t> arena;
   std::vector<SegmentSlice> slices;
-  bool write_failed = false;
-  std::string write_error;
-  auto emit = [&](const uint8_t* p, size_t n, uint64_t ts) {
-    if (write_failed) return;
-    if (auto e = writer.write({p, n}, ts)) write_failed = true, write_error = *e;
-  };
 
-  for (size_t i = 0; i < in.corpus.size() && !write_failed; ++i) {
+  for (size_t i = 0; i < in.corpus.size() && !out.failed(); ++i) {
     const CorpusPacket& pkt = in.corpus[i];
     const NvgreLayout& L = pkt.layout;
     const uint8_t* data = in.corpus.data(i);
@@ -109,7 +104,7 @@ int run(const Opts& o) {
         uint32_t n = 0;
         const SegmentError e = impl->run(sin, {arena.data(), arena.size(), slices.data(), slices.size()}, &n);
         if (e == SegmentError::ok) {
-          for (uint32_t k = 0; k < n; ++k) emit(arena.data() + slices[k].offset, slices[k].length, pkt.timestamp_ns);
+          for (uint32_t k = 0; k < n; ++k) out.emit(arena.data() + slices[k].offset, slices[k].length, pkt.timestamp_ns);
           segmented = true;
           ++sum.sends_segmented;
           sum.segments_out += n;
@@ -133,7 +128,7 @@ int run(const Opts& o) {
     }
     if (!segmented) {
       // Byte for byte, refused super-packets included (reported below).
-      emit(data, pkt.length, pkt.timestamp_ns);
+      out.emit(data, pkt.length, pkt.timestamp_ns);
       ++sum.passed_through;
       const std::string why = err_name.empty() ? pass_reason(L) : "refused:" + err_name;
       ++sum.pass_reasons[why];
@@ -151,7 +146,7 @@ int run(const Opts& o) {
     }
     if (o.json) std::cout << j.dump() << "\n";
   }
-  if (auto e = writer.close(); e && !write_failed) write_failed = true, write_error = *e;
+  out.close();
 
   const size_t frames_out = sum.segments_out + sum.passed_through;
   std::fprintf(stderr,
@@ -180,7 +175,7 @@ int run(const Opts& o) {
   }
   std::cout.flush();
   report_read_problem(in);
-  if (write_failed) return input_error(o.out + ": " + write_error);
+  if (out.failed()) return input_error(o.out + ": " + out.error());
   if (in.read_exit_code()) return in.read_exit_code();
   return sum.errors || sum.kinds.unparsed() ? 1 : 0;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/frame_sink.h"
 #include "cli/input.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/uso_caps.h"
@@ -61,20 +62,14 @@ int run(const Opts& o) {
 
   LoadedInput in = load_capture(o.in, ParseOptions{.large_send = true});
   if (!in.opened) return input_error(*in.error);
-  PcapWriter writer;
-  if (auto e = writer.open(o.out)) return input_error(*e);
+  FrameSink out;
+  if (auto e = out.open(o.out)) return input_error(*e);
 
   Summary sum;
   std::vector<uint8_t> arena;
   std::vector<SegmentSlice> slices;
-  bool write_failed = false;
-  std::string write_error;
-  auto emit = [&](const uint8_t* p, size_t n, uint64_t ts) {
-    if (write_failed) return;
-    if (auto e = writer.write({p, n}, ts)) write_failed = true, write_error = *e;
-  };
 
-  for (size_t i = 0; i < in.corpus.size() && !write_failed; ++i) {
+  for (size_t i = 0; i < in.corpus.size() && !out.failed(); ++i) {
     const CorpusPacket& pkt = in.corpus[i];
     const NvgreLayout& L = pkt.layout;
     const uint8_t* frame = in.corpus.data(i);
@@ -105,7 +100,7 @@ int run(const Opts& o) {
         e = impl->run(sin, {arena.data(), arena.size(), slices.data(), slices.size()}, &n);
       }
       if (e == SegmentError::ok) {
-        for (uint32_t k = 0; k < n; ++k) emit(arena.data() + slices[k].offset, slices[k].length, pkt.timestamp_ns);
+        for (uint32_t k = 0; k < n; ++k) out.emit(arena.data() + slices[k].offset, slices[k].length, pkt.timestamp_ns);
         ++sum.sends_segmented;
         sum.datagrams_out += n;
         ++sum.nic[uso_eligibility_name(v.eligibility)];
@@ -119,7 +114,7 @@ int run(const Opts& o) {
       }
     }
     if (!pass.empty()) {
-      emit(frame, pkt.length, pkt.timestamp_ns);
+      out.emit(frame, pkt.length, pkt.timestamp_ns);
       ++sum.passed_through;
       ++sum.passed[pass];
       sum.messages[pass] = pass_msg;
@@ -129,7 +124,7 @@ int run(const Opts& o) {
     }
     if (o.json) std::cout << j.dump() << "\n";
   }
-  if (auto e = writer.close(); e && !write_failed) write_failed = true, write_error = *e;
+  out.close();
 
   const size_t frames_out = sum.datagrams_out + sum.passed_through;
   std::fprintf(stderr,
@@ -159,7 +154,7 @@ int run(const Opts& o) {
   }
   std::cout.flush();
   report_read_problem(in);
-  if (write_failed) return input_error(o.out + ": " + write_error);
+  if (out.failed()) return input_error(o.out + ": " + out.error());
   if (in.read_exit_code()) return in.read_exit_code();
   return sum.refused || sum.unparseable ? 1 : 0;
 }
