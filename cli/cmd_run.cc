@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -52,6 +53,7 @@ struct RunOptions {
   std::string instructions_source = "auto";
   std::string bench_dir;
   int jobs = 0;
+  std::string emulated;  // --emulated[=EMULATOR]: "" = not given, "true" = given without a name
 };
 
 constexpr double kQuickBudgetSeconds = 180;
@@ -195,6 +197,16 @@ int make_plan(const RunOptions& o, Plan* p) {
   std::string err;
   if (!runner::valid_filter(o.filter, &err)) return input_error(err);
   p->env = {{"EB_PRESET", o.preset}};
+  // --emulated labels every row as emulated exactly as EB_EMULATED does (the binaries read it):
+  // with a name, that name; without one, the emulator EB_EMULATED already names, if any.
+  if (!o.emulated.empty()) {
+    auto names_emulator = [](const std::string& v) {
+      return !v.empty() && v != "0" && v != "false" && v != "no" && v != "1" && v != "true" && v != "yes";
+    };
+    const char* env = std::getenv("EB_EMULATED");
+    const std::string prior = env ? env : "";
+    p->env["EB_EMULATED"] = names_emulator(o.emulated) ? o.emulated : names_emulator(prior) ? prior : "true";
+  }
   if (!runner::list_rows(binaries, o.filter, p->env, &p->listing, &err)) return input_error(err);
   for (const auto& l : p->listing) p->rows += l.names.size();
   if (p->rows == 0) {
@@ -617,6 +629,8 @@ void add_run(CLI::App& app, int* exit_code) {
   sub->add_option("--instructions-source", opts->instructions_source, "auto, pmu or callgrind")
       ->check(CLI::IsMember({"auto", "pmu", "callgrind"}));
   sub->add_option("--bench-dir", opts->bench_dir, "Directory holding eb-bench-* (default: next to encapbench)");
+  sub->add_flag("--emulated", opts->emulated,
+                "Label the results as emulated (as EB_EMULATED does); --emulated=NAME names the emulator");
   sub->add_option("--jobs", opts->jobs, "Parallel callgrind runs (default: online CPUs)")->check(CLI::PositiveNumber);
   sub->callback([opts, exit_code] {
     try {

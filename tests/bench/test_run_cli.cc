@@ -22,7 +22,13 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const std::string kSelftestDir = EB_SELFTEST_BENCH_DIR;
+// $EB_SELFTEST_BENCH_DIR overrides the build's folder: scripts/emulated_tests.sh points it at a
+// wrapper that runs the self-test binary under the emulator (a foreign binary cannot be exec'd).
+std::string selftest_dir() {
+  const char* e = std::getenv("EB_SELFTEST_BENCH_DIR");
+  return e && *e ? e : EB_SELFTEST_BENCH_DIR;
+}
+const std::string kSelftestDir = selftest_dir();
 const std::string kSelftest = kSelftestDir + "/eb-bench-selftest";
 
 std::string encapbench() {
@@ -232,6 +238,32 @@ TEST_F(Harness, FilterMatchingNothingIsAUsageError) {
   Shell bad = sh(run_cmd("--filter '(['"), dir_);
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("invalid regular expression"), std::string::npos) << bad.err;
+}
+
+// `run --emulated` puts the same context keys in the result as EB_EMULATED: plain, it marks the
+// run emulated (keeping the emulator EB_EMULATED names); with a value, that value names it.
+TEST_F(Harness, EmulatedFlagLabelsTheResultContext) {
+  need_encapbench();
+  auto context_of = [&](const std::string& env, const std::string& flag) {
+    const fs::path out = dir_ / "e.json";
+    Shell r = sh(env + " " + run_cmd("--filter selftest/sum/256 --repetitions 1 --min-time 0.01 " + flag +
+                                     " --out '" + out.string() + "'"),
+                 dir_);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return r.code == 0 ? load(out)["context"] : json::object();
+  };
+  json c = context_of("EB_EMULATED=0", "");
+  EXPECT_EQ(c.value("emulated", ""), "false");
+  EXPECT_EQ(c.value("emulator", "?"), "");
+  c = context_of("env -u EB_EMULATED", "--emulated");
+  EXPECT_EQ(c.value("emulated", ""), "true");
+  EXPECT_FALSE(c.value("emulator", "").empty());
+  c = context_of("EB_EMULATED='qemu-aarch64-static -cpu max'", "--emulated");
+  EXPECT_EQ(c.value("emulated", ""), "true");
+  EXPECT_EQ(c.value("emulator", ""), "qemu-aarch64-static -cpu max");
+  c = context_of("EB_EMULATED=0", "--emulated='qemu-x86_64-static -cpu Westmere-v1'");
+  EXPECT_EQ(c.value("emulated", ""), "true");
+  EXPECT_EQ(c.value("emulator", ""), "qemu-x86_64-static -cpu Westmere-v1");
 }
 
 TEST_F(Harness, DefaultOutputGoesToResultsByMachineClassAndCommit) {
