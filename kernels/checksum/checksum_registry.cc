@@ -69,6 +69,12 @@ std::vector<ChecksumImpl> make_registry() {
       "NEON UADALP: pairwise widening add of 16-bit words into 32-bit lanes, 4x16B per LD1, folded to 64-bit lanes "
       "every 1 MiB; scalar below 64 B",
       sum_neon);
+  // At 128 bits SVE loads and sums the same 16 bytes per instruction as NEON, so `sve` ranks
+  // below `neon` there and above it on longer vectors (kernels/checksum/README.md).
+  add("sve", impl, cpu_info().sve_vector_bytes > 16 ? 25 : 35, kCpuSVE,
+      "SVE UDOT (16-bit words x ones into 64-bit lanes), vector-length agnostic, 4 vectors per step, "
+      "WHILELT-predicated tail (no byte past the end is read); scalar below 64 B",
+      sum_sve);
 #endif
   add("adc64x2", impl, 80, 0, "64-bit add-with-carry, two chains (Linux csum_partial design)", sum_adc64x2);
   add("adc64", impl, 90, 0, "64-bit add-with-carry, one chain", sum_adc64);
@@ -138,7 +144,9 @@ std::vector<ChecksumImpl> make_registry() {
 
   // Peers.
   add("dpdk-raw", ImplKind::peer, 500, 0,
-      "DPDK rte_raw_cksum compiled with pkg-config libdpdk cflags (-march=corei7)", sum_dpdk_raw)
+      std::string("DPDK rte_raw_cksum compiled with pkg-config libdpdk cflags (") +
+          (EB_ARCH_X86_64 ? "-march=corei7" : EB_ARCH_AARCH64 ? "-march=armv8-a+crc" : "DPDK's -march") + ")",
+      sum_dpdk_raw)
       .info.unavailable_reason = dpdk_unavailable_reason(kDpdkBuiltIn);
   add("dpdk-raw-ourflags", ImplKind::peer, 501, 0, "DPDK rte_raw_cksum source compiled with encapbench's flags",
       sum_dpdk_raw_ourflags)

@@ -86,6 +86,7 @@ uint32_t sum_avx512bw(const uint8_t* p, size_t n, uint32_t initial);     // AVX-
 uint32_t copy_sum_avx512bw(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
 uint32_t sum_neon(const uint8_t* p, size_t n, uint32_t initial);       // aarch64 only (csum_neon.cc)
 uint32_t copy_sum_neon(uint8_t* dst, const uint8_t* src, size_t n, uint32_t initial);
+uint32_t sum_sve(const uint8_t* p, size_t n, uint32_t initial);        // aarch64 SVE only (csum_sve.cc)
 uint32_t sum_isal_crc32(const uint8_t* p, size_t n, uint32_t initial);
 uint32_t sum_isal_crc32c(const uint8_t* p, size_t n, uint32_t initial);
 

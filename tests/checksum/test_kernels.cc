@@ -110,7 +110,7 @@ TEST(ChecksumRegistry, NamesUniqueAndBestIsSupported) {
 #if EB_ARCH_X86_64
   for (const char* n : {"hwy-sse4", "hwy-avx2", "hwy-avx3", "hwy-avx3_dl", "avx512", "fused-avx512"}) expected.push_back(n);
 #elif EB_ARCH_AARCH64
-  for (const char* n : {"hwy-neon", "hwy-sve", "hwy-sve2", "neon", "fused-neon"}) expected.push_back(n);
+  for (const char* n : {"hwy-neon", "hwy-sve", "hwy-sve2", "neon", "sve", "fused-neon"}) expected.push_back(n);
 #endif
   for (const char* n : expected) EXPECT_TRUE(names.count(n)) << n;
   const ChecksumImpl& best = best_checksum();
