@@ -5,6 +5,7 @@
 #      floor: x86-64-v2 + PCLMULQDQ + AES-NI);
 #   2. below the floor (Nehalem): every program refuses with one line and exit status 2;
 #   3. the aarch64 cross build, and its tests as `max` (SVE2, 512-bit) and as Neoverse N1 (NEON);
+#      the checksum family's tests again at 128- and 2048-bit SVE vectors;
 #   4. determinism: the same commands natively and emulated give identical bytes and verdicts.
 # usage: scripts/cpu_matrix.sh [NATIVE_BUILD_DIR]   (EB_SKIP_AARCH64=1 skips stages 3-4's arm part)
 set -uo pipefail
@@ -42,6 +43,19 @@ if [ "${EB_SKIP_AARCH64:-0}" != 1 ]; then
     bash scripts/emulated_tests.sh "$cross" qemu-aarch64-static max || status=1
     bash scripts/emulated_tests.sh "$cross" qemu-aarch64-static neoverse-n1 || status=1
     stage "aarch64 models" $s
+    # The vector-length-agnostic kernels (sve, hwy-sve*) at the shortest and the longest SVE
+    # vector, beside the 512 bits of `max`: the whole checksum test binary, every record.
+    s=$(date +%s)
+    for m in max,sve128=on max,sve-default-vector-length=256; do
+      out=$(QEMU_CPU=$m EB_EMULATED="qemu-aarch64-static -cpu $m" qemu-aarch64-static "$cross/bin/eb-test-checksum" \
+            --gtest_brief=1 2>&1); rc=$?
+      p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+      k=$(echo "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -1)
+      f=$(echo "$out" | grep -c '^\[  FAILED  \] [A-Za-z]')
+      echo "emulated: aarch64 $m: eb-test-checksum ${p:-0} pass / ${k:-0} skip / $f fail"
+      if [ $rc -ne 0 ]; then status=1; echo "$out" | grep -E "FAILED|Failure" | head -20; fi
+    done
+    stage "aarch64 SVE vector lengths" $s
     s=$(date +%s)
     for m in max neoverse-n1; do
       w=$cross/emulated/$m/encapbench

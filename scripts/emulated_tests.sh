@@ -5,11 +5,16 @@
 #   e.g. scripts/emulated_tests.sh build qemu-x86_64-static Haswell-v4,-pcid,...
 #        scripts/emulated_tests.sh build-aarch64 qemu-aarch64-static max
 # What runs: every gtest binary of the build (each kernel family's conformance tests, parser,
-# datasets, machine identity), every fuzz replay over its seed corpus and regressions, and the CLI
-# end-to-end scripts (hostile inputs, checksum/rss/segment judges against tshark/scapy), all with
-# the program under test emulated. Not run: the `encapbench run`/`profile` harness tests
-# (Harness.*): they start benchmark binaries as children, which qemu-user does not follow, and
-# they test the runner, not CPU-dependent code. Results are labelled emulated (EB_EMULATED).
+# datasets, machine identity, the `encapbench run` harness tests), every fuzz replay over its seed
+# corpus and regressions, the CLI end-to-end scripts (hostile inputs, checksum/rss/segment judges
+# against tshark/scapy) and an `encapbench run --emulated` of one row (tests/cross/
+# check_emulated_run.py), all with the program under test emulated. qemu-user does not follow
+# exec into a foreign binary (no binfmt_misc here), so every program a test starts as a child is
+# a shell wrapper that runs it under the same emulator and model: encapbench, the benchmark
+# binaries `run` starts (through --bench-dir) and the harness's self-test binary (through
+# EB_SELFTEST_BENCH_DIR). Not run emulated: Harness.InstructionCounts* and Harness.Profile*,
+# because valgrind and perf would measure the emulator (a host program), not the emulated code.
+# Results are labelled emulated (EB_EMULATED).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=$1 qemu=$2 model=$3
@@ -19,16 +24,23 @@ export EB_EMULATED="$qemu -cpu $model"
 bin=$build/bin
 wrap=$build/emulated/$(echo "$model" | tr -c 'A-Za-z0-9_\n-' '_' | cut -c1-40)
 mkdir -p "$wrap"
-for prog in encapbench eb-cli-catalogue; do
-  printf '#!/bin/sh\nexec %s %s "$@"\n' "$qemu" "$(readlink -f "$bin/$prog")" > "$wrap/$prog"
-  chmod +x "$wrap/$prog"
-done
+wrap=$(readlink -f "$wrap")  # absolute: tests start the wrappers from other folders
+mkdir -p "$wrap/bench" "$wrap/selftest"
+wrapper() {  # wrapper OUT PROGRAM: OUT runs PROGRAM under the emulator (QEMU_CPU from the environment)
+  printf '#!/bin/sh\nexec %s %s "$@"\n' "$qemu" "$(readlink -f "$2")" > "$1"
+  chmod +x "$1"
+}
+for prog in encapbench eb-cli-catalogue; do wrapper "$wrap/$prog" "$bin/$prog"; done
+wrapper "$wrap/bench/eb-bench-checksum" "$bin/eb-bench-checksum"
+[ -x "$build/tests/bench/selftest-bin/eb-bench-selftest" ] &&
+  wrapper "$wrap/selftest/eb-bench-selftest" "$build/tests/bench/selftest-bin/eb-bench-selftest"
 log=$wrap/log.txt
 : > "$log"
 pass=0 skip=0 fail=0 status=0
 for t in "$bin"/eb-test-*; do
   [ -x "$t" ] || continue
-  out=$(EB_ENCAPBENCH="$wrap/encapbench" "$qemu" "$t" --gtest_brief=1 --gtest_filter='-Harness.*' 2>&1)
+  out=$(EB_ENCAPBENCH="$wrap/encapbench" EB_SELFTEST_BENCH_DIR="$wrap/selftest" "$qemu" "$t" --gtest_brief=1 \
+        --gtest_filter='-Harness.InstructionCounts*:Harness.Profile*' 2>&1)
   rc=$?
   echo "== $(basename "$t") rc=$rc" >> "$log"
   echo "$out" >> "$log"
@@ -58,6 +70,8 @@ run_cli /usr/bin/python3 tests/rss/cli_rss_judge.py "$wrap/encapbench" "$wrap/rs
 run_cli /usr/bin/python3 tests/segment/cli_segment.py "$wrap/encapbench" "$wrap/segment"
 run_cli /usr/bin/python3 tests/packet/scapy_offsets.py "$wrap/encapbench" "$wrap/scapy"
 [ -f tests/datasets/test_corpus_cli.py ] && run_cli /usr/bin/python3 tests/datasets/test_corpus_cli.py "$wrap/encapbench"
+case $qemu in *aarch64*) arch=aarch64 ;; *) arch=x86_64 ;; esac
+run_cli /usr/bin/python3 tests/cross/check_emulated_run.py "$wrap/encapbench" "$wrap/bench" "$qemu -cpu $model" $arch "$wrap/run"
 echo "emulated: $(basename "$qemu" -static | sed 's/qemu-//') $model: gtest $pass pass / $skip skip / $fail fail," \
      "fuzz replays $fuzz, cli scripts $cli ok, $(( $(date +%s) - start )) s (log: $log)"
 exit $status
