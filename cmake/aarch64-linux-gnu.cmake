@@ -19,7 +19,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # pkg-config: only arm64 and architecture-independent .pc files. EB_CROSS_EXTRA_ROOT (a tree of
 # unpacked arm64 .debs, with usr/lib/aarch64-linux-gnu inside; scripts/setup_cross.sh makes one
-# for ISA-L) is a third root and its .pc files are searched first.
+# for ISA-L and for DPDK's headers and pkg-config files) is a third root and its .pc files are
+# searched first.
 # Give it as -DEB_CROSS_EXTRA_ROOT=DIR (kept in the cache, so re-configuring keeps it) or in the
 # environment.
 set(_eb_pc /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
