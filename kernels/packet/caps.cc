@@ -4,32 +4,9 @@
 
 namespace eb {
 
-const char* offload_name(Offload o) {
-  switch (o) {
-    case Offload::tx_checksum: return "tx_checksum";
-    case Offload::rx_checksum: return "rx_checksum";
-    case Offload::lso_v2: return "lsov2";
-    case Offload::rss: return "rss";
-    case Offload::vmq: return "vmq";
-    case Offload::uso: return "uso";
-    case Offload::count_: break;
-  }
-  return "?";
-}
+const char* offload_name(Offload o) { return EB_ENUM_LOOKUP(EB_OFFLOAD_VALUES, EB_ENUM_TEXT, o, "?"); }
 
-const char* eligibility_name(Eligibility e) {
-  switch (e) {
-    case Eligibility::offload: return "offload";
-    case Eligibility::not_supported: return "not_supported";
-    case Eligibility::outer_version: return "outer_version";
-    case Eligibility::inner_version: return "inner_version";
-    case Eligibility::header_too_large: return "header_too_large";
-    case Eligibility::not_parseable: return "not_parseable";
-    case Eligibility::not_applicable: return "not_applicable";
-    case Eligibility::fragment: return "fragment";
-  }
-  return "?";
-}
+const char* eligibility_name(Eligibility e) { return EB_ENUM_LOOKUP(EB_ELIGIBILITY_VALUES, EB_ENUM_NAME, e, "?"); }
 
 std::string caps_flags_to_string(uint32_t flags) {
   if (flags == 0) return "none";
