@@ -1,6 +1,9 @@
 // Internal to the segment family: the entry points the registry binds.
 #pragma once
+#include <string>
+
 #include "kernels/checksum/checksum.h"
+#include "kernels/common/registry.h"
 #include "kernels/segment/segment.h"
 
 namespace eb::segment_detail {
@@ -12,6 +15,26 @@ inline SegmentSumKernels kernels_of(const ChecksumImpl& c) {
   k.copy_and_sum = c.copy_and_sum;
   k.checksum_impl = c.info.name;
   return k;
+}
+
+// Adds record `name` to `list`, bound to checksum record `c`: it needs what `c` needs.
+inline SegmentImpl& add_bound(RecordList<SegmentImpl>& list, const std::string& name, ImplKind kind, int rank,
+                              const std::string& desc, SegmentFn fn, const ChecksumImpl& c) {
+  SegmentImpl& r = list.add(name, kind, rank, c.info.required, desc, c.info.unavailable_reason);
+  r.segment = fn;
+  r.kernels = kernels_of(c);
+  return r;
+}
+
+// One `fn` record per checksum implementation with a copy_and_sum, ranked from `rank` in the
+// checksum family's order: "fused-NAME" ("NAME" when the checksum record is itself a fused one).
+inline void add_fused_variants(RecordList<SegmentImpl>& list, SegmentFn fn, int rank) {
+  for (const ChecksumImpl& c : checksum_impls()) {
+    if (!c.internet_checksum || !c.copy_and_sum || c.info.kind != ImplKind::implementation) continue;
+    const std::string name = c.info.name.rfind("fused", 0) == 0 ? c.info.name : "fused-" + c.info.name;
+    add_bound(list, name, ImplKind::implementation, rank++, "fused with checksum/" + c.info.name + "'s copy_and_sum",
+              fn, c);
+  }
 }
 
 SegmentError reference_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);
