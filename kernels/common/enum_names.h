@@ -10,6 +10,8 @@
 // Stable order (JSON output, counters indexed by value): append only.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #define EB_ENUM_ID(id, ...) id,
 #define EB_ENUM_NAME(id, ...) #id,
@@ -18,7 +20,31 @@
 // The FIELD (EB_ENUM_NAME or EB_ENUM_TEXT) of `value` in LIST; `fallback` for a value not in it.
 #define EB_ENUM_LOOKUP(LIST, FIELD, value, fallback) ::eb::enum_text({LIST(FIELD)}, value, fallback)
 
+// Bit flags stated once: LIST(X) calls X(constant, value, name) per flag, in the order names
+// are written out. From it come the constants, their union and a {bit, name} table.
+//
+//   #define EB_FOO_FLAGS(X) X(kFooA, 0x1, "a") X(kFooB, 0x2, "b")
+//   enum FooFlags : uint32_t { EB_FOO_FLAGS(EB_FLAG_CONSTANT) };
+//   constexpr uint32_t kFooAll = 0 EB_FOO_FLAGS(EB_FLAG_OR);
+//   constexpr FlagName kFooNames[] = {EB_FOO_FLAGS(EB_FLAG_ENTRY)};
+#define EB_FLAG_CONSTANT(id, value, name) id = value,
+#define EB_FLAG_OR(id, value, name) | id
+#define EB_FLAG_ENTRY(id, value, name) {id, name},
+
 namespace eb {
+
+struct FlagName {
+  uint32_t bit;
+  const char* name;
+};
+
+// The names of `table`, each followed by `separator`: "a, b, " for the list of a message.
+template <size_t N>
+std::string flag_names_list(const FlagName (&table)[N], const char* separator = ", ") {
+  std::string s;
+  for (const FlagName& f : table) s += std::string(f.name) + separator;
+  return s;
+}
 
 // table[e] for an enum whose values are 0, 1, ... in table order; `fallback` for any other.
 template <typename E, size_t N>

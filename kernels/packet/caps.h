@@ -11,15 +11,13 @@
 
 namespace eb {
 
-// NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD_* flags (bitwise OR; 0 = NOT_SUPPORTED).
-enum EncapFlags : uint32_t {
-  kEncapNotSupported = 0,
-  kEncapInnerIPv4 = 0x1,
-  kEncapOuterIPv4 = 0x2,
-  kEncapInnerIPv6 = 0x4,
-  kEncapOuterIPv6 = 0x8,
-};
-constexpr uint32_t kEncapAll = kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapInnerIPv6 | kEncapOuterIPv6;
+// NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD_* flags (bitwise OR; 0 = NOT_SUPPORTED): X(constant,
+// value, name in capability specs), in the order specs are written out.
+#define EB_ENCAP_FLAGS(X) \
+  X(kEncapOuterIPv4, 0x2, "outer4") X(kEncapOuterIPv6, 0x8, "outer6") X(kEncapInnerIPv4, 0x1, "inner4") \
+  X(kEncapInnerIPv6, 0x4, "inner6")
+enum EncapFlags : uint32_t { kEncapNotSupported = 0, EB_ENCAP_FLAGS(EB_FLAG_CONSTANT) };
+constexpr uint32_t kEncapAll = 0 EB_ENCAP_FLAGS(EB_FLAG_OR);
 
 // X(id, name): the offloads and their names in output.
 #define EB_OFFLOAD_VALUES(X) \
