@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kernels/checksum/checksum.h"
+#include "kernels/common/arch.h"
 #include "kernels/common/registry.h"
 #include "kernels/segment/segment.h"
 
@@ -35,6 +36,44 @@ inline void add_fused_variants(RecordList<SegmentImpl>& list, SegmentFn fn, int 
     add_bound(list, name, ImplKind::implementation, rank++, "fused with checksum/" + c.info.name + "'s copy_and_sum",
               fn, c);
   }
+}
+
+// The entry points of a segmentation family (segment: LSOv2, uso: USO).
+struct FamilyEntryPoints {
+  SegmentFn reference, fused, zerocopy;
+  DescribeFn zerocopy_describe;
+  SegmentFn zerocopy_avx512;  // x86-64 only (the aligned AVX-512 sums exist there only)
+  DescribeFn zerocopy_avx512_describe;
+};
+
+// The records every segmentation family has, each bound to the checksum family's kernels:
+// reference, fused (the best fused kernel) and a fused-NAME per copy_and_sum, zerocopy (the best
+// sum) and, on x86-64, zerocopy-avx512. `unit` names one output frame in the descriptions.
+inline void add_family_records(RecordList<SegmentImpl>& list, const std::string& unit, const FamilyEntryPoints& f) {
+  constexpr auto impl = ImplKind::implementation;
+  add_bound(list, "reference", ImplKind::reference, 0,
+            "copy each " + unit + ", then fill every checksum from scratch with the plain ones-complement loop",
+            f.reference, reference_checksum());
+  const ChecksumImpl& fused = best_fused_checksum();
+  add_bound(list, "fused", impl, 10,
+            "header template patched per " + unit +
+                "; payload copied and summed in one pass by the best fused kernel (here: checksum/" + fused.info.name +
+                ")",
+            f.fused, fused);
+  add_fused_variants(list, f.fused, 20);
+  const ChecksumImpl& best = best_checksum();
+  add_bound(list, "zerocopy", impl, 50,
+            "scatter-gather: patched header buffers + payload references, payload summed in place by checksum/" +
+                best.info.name + "; materialise = sum then copy",
+            f.zerocopy, best)
+      .describe = f.zerocopy_describe;
+#if EB_ARCH_X86_64
+  add_bound(list, "zerocopy-avx512", impl, 40,
+            "zerocopy with checksum/avx512-aligned and one pass of aligned blocks over consecutive " + unit +
+                "s: every payload byte loaded once, masked at " + unit + " edges (no split loads)",
+            f.zerocopy_avx512, *find_checksum("avx512-aligned"))
+      .describe = f.zerocopy_avx512_describe;
+#endif
 }
 
 SegmentError reference_segment(const SegmentImpl&, const SegmentInput&, const SegmentOutput&, uint32_t*);

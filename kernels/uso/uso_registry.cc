@@ -15,29 +15,11 @@ using namespace segment_detail;
 
 std::vector<UsoImpl> build() {
   RecordList<UsoImpl> list("uso");
-  constexpr auto impl = ImplKind::implementation;
-  add_bound(list, "reference", ImplKind::reference, 0,
-            "copy each datagram, then fill every checksum from scratch with the plain ones-complement loop",
-            uso_reference, reference_checksum());
-  const ChecksumImpl& fused = best_fused_checksum();
-  add_bound(list, "fused", impl, 10,
-            "header template patched per datagram; payload copied and summed in one pass by the best fused kernel "
-            "(here: checksum/" + fused.info.name + ")",
-            uso_fused, fused);
-  add_fused_variants(list, uso_fused, 20);
-  const ChecksumImpl& best = best_checksum();
-  add_bound(list, "zerocopy", impl, 50,
-            "scatter-gather: patched header buffers + payload references, payload summed in place by checksum/" +
-                best.info.name + "; materialise = sum then copy",
-            uso_zerocopy, best)
-      .describe = uso_zerocopy_describe;
+  FamilyEntryPoints f{uso_reference, uso_fused, uso_zerocopy, uso_zerocopy_describe, nullptr, nullptr};
 #if EB_ARCH_X86_64  // the aligned AVX-512 sums exist on x86-64 only (segment registers its twin alike)
-  add_bound(list, "zerocopy-avx512", impl, 40,
-            "zerocopy with checksum/avx512-aligned and one pass of aligned blocks over consecutive datagrams: every "
-            "payload byte loaded once, masked at datagram edges (no split loads)",
-            uso_zerocopy_avx512, *find_checksum("avx512-aligned"))
-      .describe = uso_zerocopy_avx512_describe;
+  f.zerocopy_avx512 = uso_zerocopy_avx512, f.zerocopy_avx512_describe = uso_zerocopy_avx512_describe;
 #endif
+  add_family_records(list, "datagram", f);
   return std::move(list).ordered();
 }
 
