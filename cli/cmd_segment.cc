@@ -51,6 +51,9 @@ std::string pass_reason(const NvgreLayout& L) {
   return std::string(is_not_nvgre(L) ? "not_nvgre:" : "malformed:") + parse_error_name(L.error);
 }
 
+const SplitWords kWords = {.name = "segment", .offload = "LSOv2", .l4 = "TCP",
+                           .sends = "TCP super-packets", .unit = "segment", .zero_len = "IP length"};
+
 int run(const SplitOpts& o) {
   SplitRun job;
   const SegmentImpl* impl = &best_segment();
@@ -61,7 +64,7 @@ int run(const SplitOpts& o) {
     impl = r.record;
     return impl ? std::string() : "--impl: " + r.error;
   };
-  if (int rc = job.start(o, "payload bytes per segment", pick)) return rc;
+  if (int rc = job.start(o, kWords, pick)) return rc;
   const OffloadCaps* caps = &*job.caps;
   Summary sum;
   job.each_frame([&](size_t i, const CorpusPacket& pkt, const uint8_t* data) {
@@ -153,17 +156,7 @@ int run(const SplitOpts& o) {
 }  // namespace
 
 void add_segment(CLI::App& app, int* exit_code) {
-  add_split_command(
-      app, exit_code, "segment",
-      {.command = "LSOv2 in software: every TCP super-packet becomes its wire segments, every other frame passes through unchanged",
-       .in = "Capture of super-packets (pcap or pcapng; - for stdin); IP length 0 = to the end of the frame",
-       .mss = "TCP payload bytes per segment (already reduced for the encapsulation)",
-       .out = "pcap file to write the segments to (- for stdout)",
-       .impl = "Segment implementation (encapbench list); default: the best this CPU supports",
-       .caps = "Capability profile: full, none, ndis-example, ipv4-only or a custom spec; its MaxHeaderSize "
-               "limits what is segmented (default full)",
-       .json = "JSON Lines on stdout: one object per input packet, then a summary object"},
-      run);
+  add_split_command(app, exit_code, kWords, run);
 }
 
 }  // namespace eb::cli

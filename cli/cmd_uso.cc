@@ -43,6 +43,10 @@ bool is_uso_send(const NvgreLayout& L, const uint8_t* frame, uint32_t mss) {
          load_be16(frame + L.l4_offset + 4) == 0;
 }
 
+const SplitWords kWords = {.name = "uso", .offload = "USO", .l4 = "UDP", .sends = "UDP sends", .unit = "datagram",
+                           .zero_len = "IP/UDP length",
+                           .caps_use = ", its USO parameters give each send's NIC eligibility"};
+
 int run(const SplitOpts& o) {
   SplitRun job;
   const UsoImpl* impl = nullptr;
@@ -51,7 +55,7 @@ int run(const SplitOpts& o) {
     impl = r.record;
     return impl ? std::string() : "--impl: " + r.error;
   };
-  if (int rc = job.start(o, "UDP payload bytes per datagram", pick)) return rc;
+  if (int rc = job.start(o, kWords, pick)) return rc;
   const OffloadCaps* caps = &*job.caps;
   Summary sum;
   job.each_frame([&](size_t i, const CorpusPacket& pkt, const uint8_t* frame) {
@@ -131,17 +135,7 @@ int run(const SplitOpts& o) {
 }  // namespace
 
 void add_uso(CLI::App& app, int* exit_code) {
-  add_split_command(
-      app, exit_code, "uso",
-      {.command = "USO in software: every NVGRE UDP send becomes its wire datagrams, every other frame passes unchanged",
-       .in = "Capture of UDP sends (pcap or pcapng; - for stdin); IP/UDP length 0 = to the end of the frame",
-       .mss = "UDP payload bytes per datagram (already reduced for the encapsulation)",
-       .out = "pcap file to write to (- for stdout)",
-       .impl = "uso implementation (encapbench list --family uso); default: the best this CPU runs",
-       .caps = "Capability profile (see offload --help); its MaxHeaderSize limits what is segmented, its USO "
-               "parameters give each send's NIC eligibility (default full)",
-       .json = "JSON Lines on stdout: one object per input frame, then a summary object"},
-      run);
+  add_split_command(app, exit_code, kWords, run);
 }
 
 }  // namespace eb::cli

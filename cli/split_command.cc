@@ -7,21 +7,32 @@
 
 namespace eb::cli {
 
-void add_split_command(CLI::App& app, int* exit_code, const char* name, const SplitHelp& help,
-                       int (*run)(const SplitOpts&)) {
-  auto* sub = app.add_subcommand(name, help.command);
+void add_split_command(CLI::App& app, int* exit_code, const SplitWords& w, int (*run)(const SplitOpts&)) {
+  const std::string unit = w.unit, l4 = w.l4;
+  auto* sub = app.add_subcommand(w.name, std::string(w.offload) + " in software: every NVGRE " + l4 +
+                                             " send becomes its wire " + unit +
+                                             "s, every other frame passes through unchanged");
   auto o = std::make_shared<SplitOpts>();
-  sub->add_option("--in", o->in, help.in)->required();
-  sub->add_option("--mss", o->mss, help.mss)->required();
-  sub->add_option("--out", o->out, help.out)->required();
-  sub->add_option("--impl", o->impl, help.impl);
-  sub->add_option("--caps", o->caps, help.caps);
-  sub->add_flag("--json", o->json, help.json);
+  sub->add_option("--in", o->in,
+                  std::string("Capture of ") + w.sends + " (pcap or pcapng; - for stdin); " + w.zero_len +
+                      " 0 = to the end of the frame")
+      ->required();
+  sub->add_option("--mss", o->mss, l4 + " payload bytes per " + unit + " (already reduced for the encapsulation)")
+      ->required();
+  sub->add_option("--out", o->out, "pcap file to write the " + unit + "s and the passed frames to (- for stdout)")
+      ->required();
+  sub->add_option("--impl", o->impl,
+                  std::string("Implementation (encapbench list --family ") + w.name +
+                      "); default: the best this CPU runs");
+  sub->add_option("--caps", o->caps,
+                  std::string("Capability profile (see offload --help); its MaxHeaderSize limits what is segmented") +
+                      w.caps_use + " (default full)");
+  sub->add_flag("--json", o->json, "JSON Lines on stdout: one object per input frame, then a summary object");
   sub->callback([o, exit_code, run] { *exit_code = run(*o); });
 }
 
-int SplitRun::start(const SplitOpts& o, const char* mss_what, const std::function<std::string()>& pick) {
-  if (o.mss == 0) return input_error(std::string("--mss must be at least 1 (") + mss_what + ")");
+int SplitRun::start(const SplitOpts& o, const SplitWords& w, const std::function<std::string()>& pick) {
+  if (o.mss == 0) return input_error(std::string("--mss must be at least 1 (") + w.l4 + " payload bytes per " + w.unit + ")");
   std::string caps_error;
   caps = caps_from_string(o.caps, &caps_error);
   if (!caps) return input_error("--caps: " + caps_error);

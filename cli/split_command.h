@@ -23,14 +23,18 @@ struct SplitOpts {
   bool json = false;
 };
 
-// The help text of the subcommand and of each option (the transport's words).
-struct SplitHelp {
-  const char *command, *in, *mss, *out, *impl, *caps, *json;
+// The words of a splitting subcommand, from which its help and messages are made.
+struct SplitWords {
+  const char* name;      // the subcommand and its family: "segment", "uso"
+  const char* offload;   // "LSOv2", "USO"
+  const char* l4;        // the transport it splits: "TCP", "UDP"
+  const char* sends;     // what it reads: "TCP super-packets", "UDP sends"
+  const char* unit;      // one output frame: "segment", "datagram"
+  const char* zero_len;  // the lengths a large send may leave 0: "IP length", "IP/UDP length"
+  const char* caps_use = "";  // what else the profile decides, appended to --caps' help
 };
-// Adds subcommand `name` with the options; its callback stores run(opts) in *exit_code.
-void add_split_command(CLI::App& app, int* exit_code, const char* name, const SplitHelp& help,
-                       int (*run)(const SplitOpts&));
-
+// Adds the subcommand with its options; its callback stores run(opts) in *exit_code.
+void add_split_command(CLI::App& app, int* exit_code, const SplitWords& words, int (*run)(const SplitOpts&));
 // One run: the capability profile, the capture (parsed as large sends) and the output.
 struct SplitRun {
   std::optional<OffloadCaps> caps;
@@ -39,10 +43,9 @@ struct SplitRun {
   std::vector<uint8_t> arena;  // reused from send to send
   std::vector<SegmentSlice> slices;
 
-  // Checks --mss (`mss_what`: what one unit of it is) and --caps, then calls `pick` (resolves
-  // --impl: "" or the error), checks --json against --out, reads the capture and opens the
-  // output: 0, or 2 after the one-line error.
-  int start(const SplitOpts& o, const char* mss_what, const std::function<std::string()>& pick);
+  // Checks --mss and --caps, then calls `pick` (resolves --impl: "" or the error), checks --json
+  // against --out, reads the capture and opens the output: 0, or 2 after the one-line error.
+  int start(const SplitOpts& o, const SplitWords& words, const std::function<std::string()>& pick);
   // frame(index, packet, bytes) for every input frame in order while the output can be written;
   // then the output is closed.
   void each_frame(const std::function<void(size_t, const CorpusPacket&, const uint8_t*)>& frame);
