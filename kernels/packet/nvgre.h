@@ -227,6 +227,8 @@ struct ParseOptions {
 NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt = {});
 // The full parser alone (what parse_nvgre falls back to): for differential tests and benchmarks.
 NvgreLayout parse_nvgre_full(const uint8_t* data, size_t len, const ParseOptions& opt = {});
+// The same into `out`, which must be value-initialised (NvgreLayout{}).
+void parse_nvgre_full_into(const uint8_t* data, size_t len, const ParseOptions& opt, NvgreLayout& out);
 inline NvgreLayout parse_nvgre(std::span<const uint8_t> frame, const ParseOptions& opt = {}) {
   return parse_nvgre(frame.data(), frame.size(), opt);
 }

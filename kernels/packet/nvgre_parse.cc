@@ -28,10 +28,14 @@ constexpr ErrorSet kInnerErrors{ParseError::truncated_inner_ip, ParseError::inne
 
 class Parser {
  public:
-  Parser(const uint8_t* d, size_t n, const ParseOptions& o) : data_(d), len_(n), opt_(o) {
+  // Writes into `out`, which must be value-initialised: the caller's return object itself, so
+  // the layout is never copied. (Copying it back from a member cost more than the parse: the
+  // copy's 16-byte loads read fields just written by narrow stores, and a load that spans
+  // several pending stores cannot be forwarded, so each one waited for the stores to retire.)
+  Parser(const uint8_t* d, size_t n, const ParseOptions& o, NvgreLayout& out) : data_(d), len_(n), opt_(o), L(out) {
     L.frame_len = static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX));
   }
-  NvgreLayout run();
+  void run() { parse(); }
 
  private:
   // Can [off, off+n) be read? `decl_end` is where the enclosing IP packet says it ends.
@@ -55,7 +59,8 @@ class Parser {
     return fail(err.fragment, off);
   }
   // The rest of an inner frame that carries no TCP/UDP: [off, end) is its "L4" range.
-  NvgreLayout finish_other(L4Proto kind, size_t off, size_t end);
+  bool finish_other(L4Proto kind, size_t off, size_t end);
+  bool parse();
   // `decl_end`: where the enclosing packet ends (the capture at the outer level); `bound`: the
   // same when it is a declared length, SIZE_MAX when nothing declares it (outer level, or a
   // large-send length derived from the capture), so running past it is truncation.
@@ -70,7 +75,7 @@ class Parser {
   const uint8_t* data_;
   size_t len_;
   ParseOptions opt_;
-  NvgreLayout L;
+  NvgreLayout& L;
 };
 
 bool Parser::parse_ip(IpLayout& ip, IpVersion v, size_t off, size_t decl_end, size_t bound,
@@ -167,29 +172,29 @@ bool Parser::walk_ip6_ext(IpLayout& ip, size_t end_bound, const ErrorSet& err) {
   return true;
 }
 
-NvgreLayout Parser::run() {
+bool Parser::parse() {
   const size_t frame = len_;
   // Outer Ethernet, at most one tag.
-  if (frame < 14) return fail(ParseError::truncated_outer_ethernet, 0), L;
+  if (frame < 14) return fail(ParseError::truncated_outer_ethernet, 0);
   uint16_t etype = load_be16(data_ + 12);
   size_t off = 14;
   if (etype == kEtherTypeVlan || etype == kEtherTypeQinQ) {
-    if (frame < 18) return fail(ParseError::truncated_outer_vlan, 14), L;
+    if (frame < 18) return fail(ParseError::truncated_outer_vlan, 14);
     L.outer_vlan = true;
     L.outer_vlan_tci = load_be16(data_ + 14);
     etype = load_be16(data_ + 16);
     off = 18;
-    if (etype == kEtherTypeVlan || etype == kEtherTypeQinQ) return fail(ParseError::outer_double_vlan, 14, etype), L;
+    if (etype == kEtherTypeVlan || etype == kEtherTypeQinQ) return fail(ParseError::outer_double_vlan, 14, etype);
   }
   L.outer_eth_len = static_cast<uint32_t>(off);
   IpVersion ov;
   if (etype == kEtherTypeIPv4) ov = IpVersion::v4;
   else if (etype == kEtherTypeIPv6) ov = IpVersion::v6;
-  else return fail(ParseError::outer_not_ip, off - 2, etype), L;
+  else return fail(ParseError::outer_not_ip, off - 2, etype);
 
   // Outer IP: bounded by the capture only.
-  if (!parse_ip(L.outer, ov, off, frame, SIZE_MAX, ParseError::truncated_outer_ip, kOuterErrors)) return L;
-  if (L.outer.upper_proto != kIpProtoGRE) return fail(ParseError::outer_not_gre, off, L.outer.upper_proto), L;
+  if (!parse_ip(L.outer, ov, off, frame, SIZE_MAX, ParseError::truncated_outer_ip, kOuterErrors)) return false;
+  if (L.outer.upper_proto != kIpProtoGRE) return fail(ParseError::outer_not_gre, off, L.outer.upper_proto);
   const size_t outer_end = L.outer.end();
   const size_t outer_bound = ip_bound(L.outer, SIZE_MAX);
 
@@ -198,19 +203,19 @@ NvgreLayout Parser::run() {
   L.gre_offset = static_cast<uint32_t>(off);
   if (auto e = need(off, 4, outer_bound, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
       e != ParseError::ok)
-    return fail(e, off), L;
+    return fail(e, off);
   const uint8_t f0 = data_[off], f1 = data_[off + 1];
-  if ((f1 & 0x07) != 0) return fail(ParseError::gre_bad_version, off, f1 & 0x07u), L;
-  if (f0 & 0x40) return fail(ParseError::gre_routing_present, off), L;
-  if (const uint16_t gp = load_be16(data_ + off + 2); gp != kGreProtoTEB) return fail(ParseError::gre_bad_protocol, off, gp), L;
+  if ((f1 & 0x07) != 0) return fail(ParseError::gre_bad_version, off, f1 & 0x07u);
+  if (f0 & 0x40) return fail(ParseError::gre_routing_present, off);
+  if (const uint16_t gp = load_be16(data_ + off + 2); gp != kGreProtoTEB) return fail(ParseError::gre_bad_protocol, off, gp);
   L.gre_checksum_present = f0 & 0x80;
   L.gre_key_present = f0 & 0x20;
   L.gre_seq_present = f0 & 0x10;
-  if (!L.gre_key_present) return fail(ParseError::gre_missing_key, off), L;
+  if (!L.gre_key_present) return fail(ParseError::gre_missing_key, off);
   L.gre_len = 4 + 4 * (L.gre_checksum_present + L.gre_key_present + L.gre_seq_present);
   if (auto e = need(off, L.gre_len, outer_bound, ParseError::truncated_gre, ParseError::outer_ip_length_mismatch);
       e != ParseError::ok)
-    return fail(e, off), L;
+    return fail(e, off);
   size_t g = off + 4;
   if (L.gre_checksum_present) {
     L.gre_checksum_offset = static_cast<uint32_t>(g);
@@ -227,10 +232,10 @@ NvgreLayout Parser::run() {
   L.inner_eth_offset = static_cast<uint32_t>(off);
   if (auto e = need(off, 14, outer_bound, ParseError::truncated_inner_ethernet, ParseError::outer_ip_length_mismatch);
       e != ParseError::ok)
-    return fail(e, off), L;
+    return fail(e, off);
   const uint16_t ietype = load_be16(data_ + off + 12);
   L.inner_ethertype = ietype;
-  if (ietype == kEtherTypeVlan || ietype == kEtherTypeQinQ) return fail(ParseError::inner_vlan_tagged, off, ietype), L;
+  if (ietype == kEtherTypeVlan || ietype == kEtherTypeQinQ) return fail(ParseError::inner_vlan_tagged, off, ietype);
   IpVersion iv;
   if (ietype == kEtherTypeIPv4) iv = IpVersion::v4;
   else if (ietype == kEtherTypeIPv6) iv = IpVersion::v6;
@@ -239,7 +244,7 @@ NvgreLayout Parser::run() {
 
   // Inner IP: bounded by the outer packet.
   if (!parse_ip(L.inner, iv, off, outer_end, outer_bound, ParseError::outer_ip_length_mismatch, kInnerErrors))
-    return L;
+    return false;
   const size_t inner_end = L.inner.end();
   const size_t inner_bound = ip_bound(L.inner, outer_bound);
   off = L.inner.offset + L.inner.header_len;
@@ -250,20 +255,20 @@ NvgreLayout Parser::run() {
     L.l4 = L4Proto::tcp;
     if (auto e = need(off, 20, inner_bound, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
         e != ParseError::ok)
-      return fail(e, off), L;
+      return fail(e, off);
     const uint32_t doff = (data_[off + 12] >> 4) * 4u;
-    if (doff < 20 || off + doff > inner_bound) return fail(ParseError::tcp_bad_data_offset, off, doff / 4), L;
-    if (off + doff > frame) return fail(ParseError::truncated_l4, off), L;
+    if (doff < 20 || off + doff > inner_bound) return fail(ParseError::tcp_bad_data_offset, off, doff / 4);
+    if (off + doff > frame) return fail(ParseError::truncated_l4, off);
     L.l4_header_len = doff;
     L.l4_len = static_cast<uint32_t>(inner_end - off);
   } else if (L.inner.upper_proto == kIpProtoUDP) {
     L.l4 = L4Proto::udp;
     if (auto e = need(off, 8, inner_bound, ParseError::truncated_l4, ParseError::inner_ip_length_mismatch);
         e != ParseError::ok)
-      return fail(e, off), L;
+      return fail(e, off);
     uint32_t ulen = load_be16(data_ + off + 4);
     if (ulen == 0 && opt_.large_send) ulen = static_cast<uint32_t>(inner_end - off);  // USO super-packet
-    if (ulen < 8 || off + ulen > inner_bound) return fail(ParseError::udp_length_mismatch, off, ulen), L;
+    if (ulen < 8 || off + ulen > inner_bound) return fail(ParseError::udp_length_mismatch, off, ulen);
     L.l4_header_len = 8;
     L.l4_len = ulen;
   } else {
@@ -276,25 +281,31 @@ NvgreLayout Parser::run() {
   L.payload_offset = L.header_size;
   L.payload_len = L.l4_len - L.l4_header_len;
   // All headers are whole; the payload the lengths promise must be captured too.
-  if (off + L.l4_len > frame || inner_end > frame || outer_end > frame) return fail(ParseError::truncated_payload, L.payload_offset), L;
-  return L;
+  if (off + L.l4_len > frame || inner_end > frame || outer_end > frame) return fail(ParseError::truncated_payload, L.payload_offset);
+  return true;
 }
 
-NvgreLayout Parser::finish_other(L4Proto kind, size_t off, size_t end) {
+bool Parser::finish_other(L4Proto kind, size_t off, size_t end) {
   L.l4 = kind;
   L.l4_offset = static_cast<uint32_t>(off);
   L.l4_header_len = 0;
   L.l4_len = static_cast<uint32_t>(end - off);
   L.header_size = L.payload_offset = static_cast<uint32_t>(off);
   L.payload_len = L.l4_len;
-  if (end > len_ || L.outer.end() > len_) fail(ParseError::truncated_payload, off);
-  return L;
+  if (end > len_ || L.outer.end() > len_) return fail(ParseError::truncated_payload, off);
+  return true;
 }
 
 }  // namespace
 
+void parse_nvgre_full_into(const uint8_t* data, size_t len, const ParseOptions& opt, NvgreLayout& out) {
+  Parser(data, len, opt, out).run();
+}
+
 NvgreLayout parse_nvgre_full(const uint8_t* data, size_t len, const ParseOptions& opt) {
-  return Parser(data, len, opt).run();
+  NvgreLayout L;  // returned in place (NRVO)
+  parse_nvgre_full_into(data, len, opt, L);
+  return L;
 }
 
 const char* parse_error_name(ParseError e) {

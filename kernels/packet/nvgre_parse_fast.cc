@@ -123,8 +123,11 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
 
 NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt) {
   NvgreLayout L;
-  if (parse_fast(data, len, L)) return L;
-  return parse_nvgre_full(data, len, opt);
+  if (!parse_fast(data, len, L)) {
+    L = NvgreLayout{};
+    parse_nvgre_full_into(data, len, opt, L);
+  }
+  return L;
 }
 
 }  // namespace eb
