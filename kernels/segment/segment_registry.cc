@@ -31,8 +31,8 @@ std::vector<SegmentImpl> build() {
   }
   const ChecksumImpl& fused = best_fused_checksum();
   add_bound("fused", 10,
-            "header template patched per segment; payload copied and summed in one pass by the best fused kernel "
-            "(here: checksum/" + fused.info.name + ")",
+            "header template patched per segment; payload copied and summed in one pass by the best-ranked fused "
+            "kernel this CPU runs (here: checksum/" + fused.info.name + "; cached stores, see kernels/segment/README.md)",
             fused_segment, fused);
   int rank = 20;
   for (const ChecksumImpl& c : checksum_impls()) {
