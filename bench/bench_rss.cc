@@ -11,6 +11,9 @@
 //                                     corpora by combination and header size; also `mixed` and
 //                                     `many-flows` (every packet its own flow)
 //   rss-pipeline-parse/IMPL/...       the same, parsing every frame (parse_nvgre) first
+//   rss-pipeline[-parse]/BEST/mixed-LEVEL  the mixed corpus sized to fill half of cache level LEVEL
+//                                     (l1, l2, l3 ...) or 4x the largest (mem): where the per-packet
+//                                     cost falls off each cache
 // Full preset adds the 2-tuple inputs (ipv4 = 8 bytes, ipv6 = 32 bytes), 52-byte keys, the
 // per-target Highway rows, more implementations in the mixed / many-flows pipeline rows and every
 // header-sweep point (best implementation); quick registers single-hash and preparation rows once
@@ -223,6 +226,14 @@ const int registered = [] {
     if (!sweep)
       bench::register_row("rss-pipeline-parse", best_toeplitz().info, in->label,
                           [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, true); });
+  }
+  // Cost as the working set grows: the mixed corpus resident in L1, L2, L3 and DRAM (mixed-l1 ..
+  // mixed-mem, bench::cache_level_inputs), with and without the parse, best implementation.
+  for (const auto& in : bench::cache_level_inputs("mixed", "mixed")) {
+    bench::register_row("rss-pipeline", best_toeplitz().info, in->label,
+                        [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, false); });
+    bench::register_row("rss-pipeline-parse", best_toeplitz().info, in->label,
+                        [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, true); });
   }
   return 0;
 }();
