@@ -57,7 +57,8 @@ inline void add_family_records(RecordList<SegmentImpl>& list, const std::string&
   const ChecksumImpl& fused = best_fused_checksum();
   add_bound(list, "fused", impl, 10,
             "header template patched per " + unit +
-                "; payload copied and summed in one pass by the best-ranked fused kernel this CPU runs (here: checksum/" +
+                "; payload copied and summed in one pass by the best-ranked fused kernel this CPU runs "
+                "(here: checksum/" +
                 fused.info.name + "; cached stores, see kernels/segment/README.md)",
             f.fused, fused);
   add_fused_variants(list, f.fused, 20);
