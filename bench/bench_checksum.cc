@@ -16,6 +16,9 @@
 //                             the sum-kernel rows checksum/IMPL/SIZE skip them, their sum is their
 //                             per-header twin's)
 //   checksum-tx|rx/IMPL/imix  the same over the imix corpus (64/576/1500-byte outer packets, 7:4:1)
+//   checksum-tx|rx/IMPL/imix-LEVEL  the imix mix with as many packets as fill half of cache level
+//                             LEVEL (l1, l2, l3 ...) or, for `mem`, 4x the largest (DRAM-resident):
+//                             where the per-packet cost falls off each cache (bench::cache_level_inputs)
 // Sizes: quick 20, 40, 60, 1500, 65536 (the targets); full 20, 40, 60, 64, 256, 576, 1500, 4096,
 // 9000, 65536. Cache levels (checksum/IMPL/16k .. 256m, bench::buffer_sizes()): quick 16k, 1m, 64m;
 // full 16 KiB to 256 MiB in powers of two, for the best, portable and peer kernels and the limits. Counters: bytes = buffer or corpus bytes, packets = 1 per sum or corpus packets.
@@ -180,13 +183,20 @@ const int registered = [] {
     }
   }
   const auto impls = role_impls(true);
+  auto register_packet_rows = [](const ChecksumImpl* impl, const std::shared_ptr<bench::CorpusInput>& input) {
+    bench::register_row("checksum-tx", impl->info, input->label,
+                        [impl, input](benchmark::State& s) { bm_tx(s, *impl, input); });
+    bench::register_row("checksum-rx", impl->info, input->label,
+                        [impl, input](benchmark::State& s) { bm_rx(s, *impl, input); });
+  };
   for (const auto& input : packet_inputs())
-    for (const ChecksumImpl* impl : impls) {
-      bench::register_row("checksum-tx", impl->info, input->label,
-                          [impl, input](benchmark::State& s) { bm_tx(s, *impl, input); });
-      bench::register_row("checksum-rx", impl->info, input->label,
-                          [impl, input](benchmark::State& s) { bm_rx(s, *impl, input); });
-    }
+    for (const ChecksumImpl* impl : impls) register_packet_rows(impl, input);
+  // Cost as the working set grows: imix corpora resident in L1, L2, L3 and DRAM (imix-l1 ..
+  // imix-mem). quick: our best and the peers; full: every per-packet record.
+  const bool full = bench::preset() == bench::Preset::full;
+  for (const auto& input : bench::cache_level_inputs("imix", "imix"))
+    for (const ChecksumImpl* impl : impls)
+      if (full || impl == &best_checksum() || impl->info.kind == ImplKind::peer) register_packet_rows(impl, input);
   return 0;
 }();
 

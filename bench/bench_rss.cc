@@ -11,10 +11,15 @@
 //                                     corpora by combination and header size; also `mixed` and
 //                                     `many-flows` (every packet its own flow)
 //   rss-pipeline-parse/IMPL/...       the same, parsing every frame (parse_nvgre) first
+//   rss-pipeline[-parse]/BEST/mixed-LEVEL  the mixed corpus sized to fill half of cache level LEVEL
+//                                     (l1, l2, l3 ...) or 4x the largest (mem): where the per-packet
+//                                     cost falls off each cache
 // Full preset adds the 2-tuple inputs (ipv4 = 8 bytes, ipv6 = 32 bytes), 52-byte keys, the
 // per-target Highway rows, more implementations in the mixed / many-flows pipeline rows and every
 // header-sweep point (best implementation); quick registers single-hash and preparation rows once
 // per distinct entry point.
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
@@ -143,16 +148,33 @@ bench::CorpusInputs pipeline_inputs() {
   return v;
 }
 
+// Which records get the mixed / many-flows pipeline rows. Chosen by role, not by name, so a new
+// record takes the place its role gives it:
+//   best      best_toeplitz() on this machine;
+//   portable  the best implementation that needs no CPU feature;
+//   peers     per peer library (the name before the first '-': dpdk, ...), its widest batch;
+//   full      also every other implementation but the per-target Highway rows (the dispatched
+//             `hwy` row stands for them), and every other peer.
 std::vector<const ToeplitzImpl*> pipeline_impls() {
-  std::vector<std::string> names = {best_toeplitz().info.name, "lut", "dpdk-gfni-bulk"};
+  bench::RolePicks<ToeplitzImpl> picks;
+  picks.take(&best_toeplitz());
+  const auto& all = toeplitz_impls();  // best first within each kind
+  const auto portable = std::find_if(all.begin(), all.end(), [](const ToeplitzImpl& r) {
+    return r.info.kind == ImplKind::implementation && r.info.supported() && r.info.required == 0;
+  });
+  if (portable != all.end()) picks.take(&*portable);
+  std::map<std::string, const ToeplitzImpl*> widest_of;  // peer library -> its widest batch
+  for (const auto& r : all) {
+    if (r.info.kind != ImplKind::peer) continue;
+    const ToeplitzImpl*& w = widest_of[bench::library_of(r.info.name)];
+    if (!w || r.batch_width > w->batch_width) w = &r;
+  }
+  for (const auto& [library, r] : widest_of) picks.take(r);
   if (bench::preset() == bench::Preset::full)
-    names = {best_toeplitz().info.name, "gfni-x16", "gfni-x8", "gfni", "hwy", "clmul", "lut", "dpdk-gfni-bulk",
-             "dpdk-softrss"};
-  std::vector<const ToeplitzImpl*> v;
-  std::set<std::string> seen;
-  for (const std::string& n : names)
-    if (const ToeplitzImpl* r = find_toeplitz(n); r && seen.insert(n).second) v.push_back(r);
-  return v;
+    for (const auto& r : all)
+      if (r.info.kind != ImplKind::reference && r.info.kind != ImplKind::limit && r.info.name.rfind("hwy-", 0) != 0)
+        picks.take(&r);
+  return picks.records();
 }
 
 const int registered = [] {
@@ -204,6 +226,14 @@ const int registered = [] {
     if (!sweep)
       bench::register_row("rss-pipeline-parse", best_toeplitz().info, in->label,
                           [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, true); });
+  }
+  // Cost as the working set grows: the mixed corpus resident in L1, L2, L3 and DRAM (mixed-l1 ..
+  // mixed-mem, bench::cache_level_inputs), with and without the parse, best implementation.
+  for (const auto& in : bench::cache_level_inputs("mixed", "mixed")) {
+    bench::register_row("rss-pipeline", best_toeplitz().info, in->label,
+                        [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, false); });
+    bench::register_row("rss-pipeline-parse", best_toeplitz().info, in->label,
+                        [in](benchmark::State& s) { bm_pipeline(s, best_toeplitz(), in, true); });
   }
   return 0;
 }();

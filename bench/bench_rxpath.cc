@@ -15,6 +15,11 @@
 //                             per group: the GFNI x16 kernels where the CPU has them)
 // CORPUS: default-4k (the generator's default mix, 4096 packets); full adds imix-4k and
 // default-64k (65536 packets, beyond L2).
+// Counters beside the standard ones (which, in these real-time rows, are aggregates over the
+// threads: items_per_second is the aggregate packet rate, ns_per_packet its inverse):
+//   ns_per_packet_per_core   wall-clock ns one thread spends per packet (threads x ns_per_packet):
+//                            flat across thread counts when the path scales perfectly
+//   mpps                     aggregate packets per second over all threads, in millions
 #include <array>
 #include <memory>
 #include <new>
@@ -31,6 +36,16 @@
 
 namespace eb {
 namespace {
+
+// The per-core and aggregate rates of a row that ran `packets_per_iter` packets per iteration on
+// every thread (after set_counters).
+void set_thread_counters(benchmark::State& state, double packets_per_iter) {
+  using C = benchmark::Counter;
+  const double packets = packets_per_iter * static_cast<double>(state.iterations());
+  if (state.error_occurred() || packets <= 0) return;
+  state.counters["ns_per_packet_per_core"] = C(packets * 1e-9, C::kIsRate | C::kAvgThreads | C::kInvert);
+  state.counters["mpps"] = C(packets * 1e-6, C::kIsRate);
+}
 
 bench::CorpusInputs corpus_inputs() {
   bench::CorpusInputs v = {bench::preset_input("default-4k", "default", 4096)};
@@ -79,6 +94,7 @@ void bm_rxpath(benchmark::State& state, bench::CorpusInput& in, const ChecksumIm
     benchmark::DoNotOptimize(unparsed);
   }
   bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
+  set_thread_counters(state, static_cast<double>(n));
 }
 
 void bm_rxpath_burst(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum,
@@ -110,6 +126,7 @@ void bm_rxpath_burst(benchmark::State& state, bench::CorpusInput& in, const Chec
     benchmark::DoNotOptimize(unparsed);
   }
   bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
+  set_thread_counters(state, static_cast<double>(n));
 }
 
 ImplInfo combo_info(const char* name, const ChecksumImpl& csum, const ToeplitzImpl& rss) {

@@ -19,6 +19,8 @@
 //                          is mbuf chains (header mbuf + indirect payload mbufs): DPDK's zero-copy product
 //   segment/dpdk-gso-gather  the same, then each chain copied into the arena (same bytes as ours)
 //   limit/memcpy           memcpy of the output bytes (wire bytes of all segments) in one call
+//   limit/memcpy-segments  the same bytes as one memcpy of the header and one of the payload slice per
+//                          segment, into the segments' layout (what a materialising segmenter must issue)
 //   limit/read             a read-only pass over the payload where it lies in the frame (at the header
 //                          length, so its 64-byte loads mostly straddle cache lines, as zerocopy's
 //                          would); limit/read/...-aligned: the same bytes copied to a 64-byte-aligned

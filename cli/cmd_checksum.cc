@@ -90,13 +90,8 @@ void run(const Opts& o, int* exit_code) {
       return;
     }
   }
-  ParseOptions parse;
-  parse.large_send = o.large_send;
-  LoadedInput in = load_capture(o.in, parse);
-  if (!in.opened) {
-    *exit_code = input_error(*in.error);
-    return;
-  }
+  LoadedInput in;
+  if (!load_capture_or_report(o.in, {.large_send = o.large_send}, &in, exit_code)) return;
 
   const bool fill = o.mode == "fill";
   // With the packets going to stdout, the per-packet report goes to stderr.
@@ -208,7 +203,7 @@ void add_checksum(CLI::App& app, int* exit_code) {
   auto* sub = app.add_subcommand(
       "checksum", "NVGRE checksum offload in software: fill (transmit) or verify (receive) every checksum per packet");
   auto o = std::make_shared<Opts>();
-  sub->add_option("--in", o->in, "Capture to read (pcap or pcapng; - for stdin)")->required();
+  add_capture_options(sub, &o->in, &o->large_send);
   sub->add_option("--mode", o->mode, "fill: compute and insert; verify: report per header (default verify)");
   sub->add_option("--out", o->out, "Where fill writes the packets (pcap; - for stdout)");
   sub->add_option("--impl", o->impl, "Checksum implementation (see `encapbench list`; default: the best this CPU runs)");
@@ -216,7 +211,6 @@ void add_checksum(CLI::App& app, int* exit_code) {
                   "Capability profile (full, none, ndis-example, ipv4-only, or a custom spec): report per packet "
                   "whether the NIC or the software fallback would do it");
   sub->add_flag("--json", o->json, "JSON Lines: one object per packet");
-  sub->add_flag("--large-send", o->large_send, "Accept IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");
   sub->callback([o, exit_code] { run(*o, exit_code); });
 }
 

@@ -76,17 +76,11 @@ void add_inspect(CLI::App& app, int* exit_code) {
     bool large_send = false;
   };
   auto o = std::make_shared<Opts>();
-  sub->add_option("--in", o->in, "Capture to read (pcap or pcapng; - for stdin)")->required();
+  add_capture_options(sub, &o->in, &o->large_send);
   sub->add_flag("--json", o->json, "JSON Lines: one object per packet");
-  sub->add_flag("--large-send", o->large_send, "Accept IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");
   sub->callback([o, exit_code] {
-    ParseOptions parse;
-    parse.large_send = o->large_send;
-    LoadedInput in = load_capture(o->in, parse);
-    if (!in.opened) {
-      *exit_code = input_error(*in.error);
-      return;
-    }
+    LoadedInput in;
+    if (!load_capture_or_report(o->in, {.large_send = o->large_send}, &in, exit_code)) return;
     KindCounts kinds;
     if (!o->json)
       std::printf("%6s %6s %-5s %-5s %-16s %4s %8s %4s %5s %5s %5s %5s %5s %5s  %s\n", "#", "len", "outer", "inner", "inner-kind",

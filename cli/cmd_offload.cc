@@ -27,7 +27,7 @@ void add_offload(CLI::App& app, int* exit_code) {
     bool json = false, summary_only = false, large_send = false;
   };
   auto o = std::make_shared<Opts>();
-  sub->add_option("--in", o->in, "Capture to read (pcap or pcapng)")->required();
+  add_capture_options(sub, &o->in, &o->large_send);
   sub->add_option("--caps", o->caps,
                   "Capability profile: full, none, ndis-example, ipv4-only, or tx=..,rx=..,lso=..,rss=..,vmq=..,uso=..,max=N "
                   "with flags outer4|outer6|inner4|inner6|all|none")
@@ -38,7 +38,6 @@ void add_offload(CLI::App& app, int* exit_code) {
                   "SubMssFinalSegmentSupported); default: per packet, the MSS that fills a 1500-byte outer IP packet");
   sub->add_flag("--json", o->json, "JSON Lines: one object per packet, then one summary object");
   sub->add_flag("--summary-only", o->summary_only, "Only the summary table");
-  sub->add_flag("--large-send", o->large_send, "Parse IP length 0 as 'to the end of the frame' (LSOv2 super-packets)");
   sub->callback([o, exit_code] {
     std::string err;
     auto caps = caps_from_string(o->caps, &err);
@@ -51,13 +50,8 @@ void add_offload(CLI::App& app, int* exit_code) {
       return;
     }
     if (o->max_header) caps->max_header_size = static_cast<uint32_t>(o->max_header);
-    ParseOptions parse;
-    parse.large_send = o->large_send;
-    LoadedInput in = load_capture(o->in, parse);
-    if (!in.opened) {
-      *exit_code = input_error(*in.error);
-      return;
-    }
+    LoadedInput in;
+    if (!load_capture_or_report(o->in, {.large_send = o->large_send}, &in, exit_code)) return;
     OffloadCensus census;
     const auto& counts = census.packets;
     KindCounts kinds;

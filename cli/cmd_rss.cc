@@ -150,11 +150,8 @@ void run(const Opts& o, int* exit_code) {
     *exit_code = input_error(err);
     return;
   }
-  LoadedInput in = load_capture(o.in);
-  if (!in.opened) {
-    *exit_code = input_error(*in.error);
-    return;
-  }
+  LoadedInput in;
+  if (!load_capture_or_report(o.in, {}, &in, exit_code)) return;
   const Corpus& c = in.corpus;
   std::vector<RssResult> res(c.size());
   pipe->steer(c, 0, c.size(), res.data());
@@ -334,7 +331,7 @@ void run(const Opts& o, int* exit_code) {
 void add_rss(CLI::App& app, int* exit_code) {
   auto* sub = app.add_subcommand("rss", "NVGRE receive steering in software: Toeplitz hash, queue, VMQ; key quality");
   auto o = std::make_shared<Opts>();
-  sub->add_option("--in", o->in, "Capture to read (pcap or pcapng; - for stdin)")->required();
+  add_capture_options(sub, &o->in);
   sub->add_option("--key", o->key, "RSS key in hex, 1..52 bytes (default: the 40-byte Microsoft verification key)");
   sub->add_option("--hash-types", o->hash_types,
                   "Enabled NDIS hash types: comma list of ipv4, tcp-ipv4, udp-ipv4, ipv6, tcp-ipv6, udp-ipv6, ipv6-ex, "

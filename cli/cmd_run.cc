@@ -33,6 +33,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "bench/common/machine.h"
 #include "cli/bench_runner.h"
 #include "cli/commands.h"
 
@@ -57,15 +58,6 @@ struct RunOptions {
 };
 
 constexpr double kQuickBudgetSeconds = 180;
-
-std::string utc_stamp() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 std::string sanitize(std::string s) {
   for (char& c : s)
@@ -525,7 +517,7 @@ void add_run_context(const RunOptions& o, const Plan& plan, double wall, Merged&
 std::string default_out(const json& ctx) {
   std::string commit = ctx.value("suite_commit", std::string("unknown"));
   return "results/" + sanitize(ctx.value("machine_class", std::string("unknown"))) + "-" + sanitize(commit) + "-" +
-         utc_stamp() + ".json";
+         bench::utc_time("%Y%m%dT%H%M%SZ") + ".json";
 }
 
 // RESULT.json -> RESULT.log (the raw console of every binary).

@@ -17,9 +17,8 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/frame_sink.h"
 #include "cli/frame_report.h"
-#include "cli/input.h"
+#include "cli/split_command.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/caps.h"
 #include "kernels/segment/segment.h"
@@ -27,12 +26,6 @@
 namespace eb::cli {
 
 namespace {
-
-struct Opts {
-  std::string in, out, impl, caps = "full";
-  uint32_t mss = 0;
-  bool json = false;
-};
 
 struct Summary {
   size_t packets_in = 0, sends_segmented = 0, segments_out = 0, passed_through = 0, errors = 0;
@@ -58,33 +51,24 @@ std::string pass_reason(const NvgreLayout& L) {
   return std::string(is_not_nvgre(L) ? "not_nvgre:" : "malformed:") + parse_error_name(L.error);
 }
 
-int run(const Opts& o) {
-  if (o.mss == 0) return input_error("--mss must be at least 1 (payload bytes per segment)");
-  std::string caps_error;
-  const auto caps = caps_from_string(o.caps, &caps_error);
-  if (!caps) return input_error("--caps: " + caps_error);
+const SplitWords kWords = {.name = "segment", .offload = "LSOv2", .l4 = "TCP",
+                           .sends = "TCP super-packets", .unit = "segment", .zero_len = "IP length"};
+
+int run(const SplitOpts& o) {
+  SplitRun job;
   const SegmentImpl* impl = &best_segment();
-  if (!o.impl.empty()) {
+  const auto pick = [&] {
+    if (o.impl.empty()) return std::string();
     segment_start_peers();
     const auto r = resolve_impl(segment_impls(), o.impl, best_segment());
-    if (!r.record) return input_error("--impl: " + r.error);
     impl = r.record;
-  }
-  if (o.json && o.out == "-") return input_error("--json writes JSON Lines to stdout: give --out a file, not -");
-
-  LoadedInput in = load_capture(o.in, ParseOptions{.large_send = true});
-  if (!in.opened) return input_error(*in.error);
-  FrameSink out;
-  if (auto e = out.open(o.out)) return input_error(*e);
-
+    return impl ? std::string() : "--impl: " + r.error;
+  };
+  if (int rc = job.start(o, kWords, pick)) return rc;
+  const OffloadCaps* caps = &*job.caps;
   Summary sum;
-  std::vector<uint8_t> arena;
-  std::vector<SegmentSlice> slices;
-
-  for (size_t i = 0; i < in.corpus.size() && !out.failed(); ++i) {
-    const CorpusPacket& pkt = in.corpus[i];
+  job.each_frame([&](size_t i, const CorpusPacket& pkt, const uint8_t* data) {
     const NvgreLayout& L = pkt.layout;
-    const uint8_t* data = in.corpus.data(i);
     ++sum.packets_in;
     sum.kinds.add(L);
     nlohmann::json j = {{"index", i}, {"length", pkt.length}};
@@ -99,12 +83,9 @@ int run(const Opts& o) {
       j["payload_len"] = L.payload_len;
       j["lsov2_eligibility"] = eligibility_name(offload_eligibility(*caps, Offload::lso_v2, L));
       if (plan.ok()) {
-        arena.resize(plan.arena_bytes);
-        slices.resize(plan.segments);
         uint32_t n = 0;
-        const SegmentError e = impl->run(sin, {arena.data(), arena.size(), slices.data(), slices.size()}, &n);
+        const SegmentError e = job.split(*impl, sin, plan, pkt.timestamp_ns, &n);
         if (e == SegmentError::ok) {
-          for (uint32_t k = 0; k < n; ++k) out.emit(arena.data() + slices[k].offset, slices[k].length, pkt.timestamp_ns);
           segmented = true;
           ++sum.sends_segmented;
           sum.segments_out += n;
@@ -128,7 +109,7 @@ int run(const Opts& o) {
     }
     if (!segmented) {
       // Byte for byte, refused super-packets included (reported below).
-      out.emit(data, pkt.length, pkt.timestamp_ns);
+      job.out.emit(data, pkt.length, pkt.timestamp_ns);
       ++sum.passed_through;
       const std::string why = err_name.empty() ? pass_reason(L) : "refused:" + err_name;
       ++sum.pass_reasons[why];
@@ -145,8 +126,7 @@ int run(const Opts& o) {
       j["message"] = err_msg;
     }
     if (o.json) std::cout << j.dump() << "\n";
-  }
-  out.close();
+  });
 
   const size_t frames_out = sum.segments_out + sum.passed_through;
   std::fprintf(stderr,
@@ -158,44 +138,25 @@ int run(const Opts& o) {
   for (const auto& [name, n] : sum.reasons)
     std::fprintf(stderr, "  %6zu x refused %s: %s (passed through unchanged)\n", n, name.c_str(), sum.messages[name].c_str());
   if (o.json) {
-    nlohmann::json s = {{"summary", true},
-                        {"impl", impl->info.name},
-                        {"mss", o.mss},
-                        {"caps", caps->name},
-                        {"packets_in", sum.packets_in},
-                        {"sends_segmented", sum.sends_segmented},
-                        {"segments_out", sum.segments_out},
-                        {"passed_through", sum.passed_through},
-                        {"frames_out", frames_out},
-                        {"errors", sum.errors},
-                        {"error_reasons", sum.reasons},
-                        {"pass_reasons", sum.pass_reasons}};
+    nlohmann::json s = job.summary_head(o, *impl);
+    s.update(nlohmann::json{{"packets_in", sum.packets_in},
+                            {"sends_segmented", sum.sends_segmented},
+                            {"segments_out", sum.segments_out},
+                            {"passed_through", sum.passed_through},
+                            {"frames_out", frames_out},
+                            {"errors", sum.errors},
+                            {"error_reasons", sum.reasons},
+                            {"pass_reasons", sum.pass_reasons}});
     sum.kinds.to_json(s);
     std::cout << s.dump() << "\n";
   }
-  std::cout.flush();
-  report_read_problem(in);
-  if (out.failed()) return input_error(o.out + ": " + out.error());
-  if (in.read_exit_code()) return in.read_exit_code();
-  return sum.errors || sum.kinds.unparsed() ? 1 : 0;
+  return job.finish(o, sum.errors || sum.kinds.unparsed() ? 1 : 0);
 }
 
 }  // namespace
 
 void add_segment(CLI::App& app, int* exit_code) {
-  auto* sub = app.add_subcommand(
-      "segment", "LSOv2 in software: every TCP super-packet becomes its wire segments, every other frame passes through unchanged");
-  auto o = std::make_shared<Opts>();
-  sub->add_option("--in", o->in, "Capture of super-packets (pcap or pcapng; - for stdin); IP length 0 = to the end of the frame")
-      ->required();
-  sub->add_option("--mss", o->mss, "TCP payload bytes per segment (already reduced for the encapsulation)")->required();
-  sub->add_option("--out", o->out, "pcap file to write the segments to (- for stdout)")->required();
-  sub->add_option("--impl", o->impl, "Segment implementation (encapbench list); default: the best this CPU supports");
-  sub->add_option("--caps", o->caps,
-                  "Capability profile: full, none, ndis-example, ipv4-only or a custom spec; its MaxHeaderSize "
-                  "limits what is segmented (default full)");
-  sub->add_flag("--json", o->json, "JSON Lines on stdout: one object per input packet, then a summary object");
-  sub->callback([o, exit_code] { *exit_code = run(*o); });
+  add_split_command(app, exit_code, kWords, run);
 }
 
 }  // namespace eb::cli

@@ -17,8 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/frame_sink.h"
-#include "cli/input.h"
+#include "cli/split_command.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/uso_caps.h"
 #include "kernels/uso/uso.h"
@@ -26,12 +25,6 @@
 namespace eb::cli {
 
 namespace {
-
-struct Opts {
-  std::string in, out, impl, caps = "full";
-  uint32_t mss = 0;
-  bool json = false;
-};
 
 // Every input frame lands in exactly one of: segmented (sends_segmented, its datagrams in
 // datagrams_out) or passed (passed_through, by reason; refused sends and unparseable frames
@@ -50,29 +43,23 @@ bool is_uso_send(const NvgreLayout& L, const uint8_t* frame, uint32_t mss) {
          load_be16(frame + L.l4_offset + 4) == 0;
 }
 
-int run(const Opts& o) {
-  if (o.mss == 0) return input_error("--mss must be at least 1 (UDP payload bytes per datagram)");
-  std::string caps_error;
-  const auto caps = caps_from_string(o.caps, &caps_error);
-  if (!caps) return input_error("--caps: " + caps_error);
-  const auto resolved = resolve_impl(uso_impls(), o.impl, best_uso());
-  if (!resolved.record) return input_error("--impl: " + resolved.error);
-  const UsoImpl* impl = resolved.record;
-  if (o.json && o.out == "-") return input_error("--json writes JSON Lines to stdout: give --out a file, not -");
+const SplitWords kWords = {.name = "uso", .offload = "USO", .l4 = "UDP", .sends = "UDP sends", .unit = "datagram",
+                           .zero_len = "IP/UDP length",
+                           .caps_use = ", its USO parameters give each send's NIC eligibility"};
 
-  LoadedInput in = load_capture(o.in, ParseOptions{.large_send = true});
-  if (!in.opened) return input_error(*in.error);
-  FrameSink out;
-  if (auto e = out.open(o.out)) return input_error(*e);
-
+int run(const SplitOpts& o) {
+  SplitRun job;
+  const UsoImpl* impl = nullptr;
+  const auto pick = [&] {
+    const auto r = resolve_impl(uso_impls(), o.impl, best_uso());
+    impl = r.record;
+    return impl ? std::string() : "--impl: " + r.error;
+  };
+  if (int rc = job.start(o, kWords, pick)) return rc;
+  const OffloadCaps* caps = &*job.caps;
   Summary sum;
-  std::vector<uint8_t> arena;
-  std::vector<SegmentSlice> slices;
-
-  for (size_t i = 0; i < in.corpus.size() && !out.failed(); ++i) {
-    const CorpusPacket& pkt = in.corpus[i];
+  job.each_frame([&](size_t i, const CorpusPacket& pkt, const uint8_t* frame) {
     const NvgreLayout& L = pkt.layout;
-    const uint8_t* frame = in.corpus.data(i);
     ++sum.frames_in;
     nlohmann::json j = {{"index", i}, {"length", pkt.length}};
     std::string pass, pass_msg;  // reason for passing the frame through unchanged
@@ -92,15 +79,9 @@ int run(const Opts& o) {
       j["header_size"] = L.header_size;
       j["payload_len"] = L.payload_len;
       j["uso_eligibility"] = uso_eligibility_name(v.eligibility);
-      SegmentError e = plan.error;
       uint32_t n = 0;
-      if (plan.ok()) {
-        arena.resize(plan.arena_bytes);
-        slices.resize(plan.segments);
-        e = impl->run(sin, {arena.data(), arena.size(), slices.data(), slices.size()}, &n);
-      }
+      const SegmentError e = plan.ok() ? job.split(*impl, sin, plan, pkt.timestamp_ns, &n) : plan.error;
       if (e == SegmentError::ok) {
-        for (uint32_t k = 0; k < n; ++k) out.emit(arena.data() + slices[k].offset, slices[k].length, pkt.timestamp_ns);
         ++sum.sends_segmented;
         sum.datagrams_out += n;
         ++sum.nic[uso_eligibility_name(v.eligibility)];
@@ -114,7 +95,7 @@ int run(const Opts& o) {
       }
     }
     if (!pass.empty()) {
-      out.emit(frame, pkt.length, pkt.timestamp_ns);
+      job.out.emit(frame, pkt.length, pkt.timestamp_ns);
       ++sum.passed_through;
       ++sum.passed[pass];
       sum.messages[pass] = pass_msg;
@@ -123,8 +104,7 @@ int run(const Opts& o) {
       j["message"] = pass_msg;
     }
     if (o.json) std::cout << j.dump() << "\n";
-  }
-  out.close();
+  });
 
   const size_t frames_out = sum.datagrams_out + sum.passed_through;
   std::fprintf(stderr,
@@ -137,44 +117,25 @@ int run(const Opts& o) {
   for (const auto& [name, n] : sum.nic)
     std::fprintf(stderr, "  %6zu x segmented send, NIC under %s: %s\n", n, caps->name.c_str(), name.c_str());
   if (o.json) {
-    nlohmann::json s = {{"summary", true},
-                        {"impl", impl->info.name},
-                        {"mss", o.mss},
-                        {"caps", caps->name},
-                        {"frames_in", sum.frames_in},
-                        {"sends_segmented", sum.sends_segmented},
-                        {"datagrams_out", sum.datagrams_out},
-                        {"passed_through", sum.passed_through},
-                        {"refused", sum.refused},
-                        {"unparseable", sum.unparseable},
-                        {"frames_out", frames_out},
-                        {"passed_reasons", sum.passed},
-                        {"uso_eligibility", sum.nic}};
+    nlohmann::json s = job.summary_head(o, *impl);
+    s.update(nlohmann::json{{"frames_in", sum.frames_in},
+                            {"sends_segmented", sum.sends_segmented},
+                            {"datagrams_out", sum.datagrams_out},
+                            {"passed_through", sum.passed_through},
+                            {"refused", sum.refused},
+                            {"unparseable", sum.unparseable},
+                            {"frames_out", frames_out},
+                            {"passed_reasons", sum.passed},
+                            {"uso_eligibility", sum.nic}});
     std::cout << s.dump() << "\n";
   }
-  std::cout.flush();
-  report_read_problem(in);
-  if (out.failed()) return input_error(o.out + ": " + out.error());
-  if (in.read_exit_code()) return in.read_exit_code();
-  return sum.refused || sum.unparseable ? 1 : 0;
+  return job.finish(o, sum.refused || sum.unparseable ? 1 : 0);
 }
 
 }  // namespace
 
 void add_uso(CLI::App& app, int* exit_code) {
-  auto* sub = app.add_subcommand(
-      "uso", "USO in software: every NVGRE UDP send becomes its wire datagrams, every other frame passes unchanged");
-  auto o = std::make_shared<Opts>();
-  sub->add_option("--in", o->in, "Capture of UDP sends (pcap or pcapng; - for stdin); IP/UDP length 0 = to the end of the frame")
-      ->required();
-  sub->add_option("--mss", o->mss, "UDP payload bytes per datagram (already reduced for the encapsulation)")->required();
-  sub->add_option("--out", o->out, "pcap file to write to (- for stdout)")->required();
-  sub->add_option("--impl", o->impl, "uso implementation (encapbench list --family uso); default: the best this CPU runs");
-  sub->add_option("--caps", o->caps,
-                  "Capability profile (see offload --help); its MaxHeaderSize limits what is segmented, its USO "
-                  "parameters give each send's NIC eligibility (default full)");
-  sub->add_flag("--json", o->json, "JSON Lines on stdout: one object per input frame, then a summary object");
-  sub->callback([o, exit_code] { *exit_code = run(*o); });
+  add_split_command(app, exit_code, kWords, run);
 }
 
 }  // namespace eb::cli

@@ -6,19 +6,14 @@
 
 namespace eb::cli {
 
-void add_list(CLI::App& app, int* exit_code);
-void add_corpus(CLI::App& app, int* exit_code);
-void add_inspect(CLI::App& app, int* exit_code);
-void add_offload(CLI::App& app, int* exit_code);
-void add_cost(CLI::App& app, int* exit_code);
-void add_checksum(CLI::App& app, int* exit_code);
-void add_rss(CLI::App& app, int* exit_code);
-void add_segment(CLI::App& app, int* exit_code);
-void add_uso(CLI::App& app, int* exit_code);
-void add_run(CLI::App& app, int* exit_code);
-void add_profile(CLI::App& app, int* exit_code);
-void add_report(CLI::App& app, int* exit_code);
-void add_compare(CLI::App& app, int* exit_code);
+// Every subcommand, in the order `encapbench --help` lists them: X(NAME) for cli/cmd_NAME.cc.
+#define EB_CLI_COMMANDS(X) \
+  X(list) X(corpus) X(inspect) X(offload) X(cost) X(checksum) X(rss) X(segment) X(uso) X(run) X(profile) \
+  X(report) X(compare)
+
+#define EB_CLI_DECLARE(name) void add_##name(CLI::App& app, int* exit_code);
+EB_CLI_COMMANDS(EB_CLI_DECLARE)
+#undef EB_CLI_DECLARE
 
 // One-line error on stderr, prefixed "encapbench: ", returns 2.
 int input_error(const std::string& message);

@@ -1,6 +1,7 @@
 // Reading a capture for a subcommand: the packets that could be read are processed even when the
 // file is damaged; the damage is reported once on stderr and turns the exit code into 2.
 #pragma once
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,15 @@ struct LoadedInput {
 
 // Reads `path` ("-" for stdin). Prints nothing; the caller decides (see report_read_problem).
 LoadedInput load_capture(const std::string& path, const ParseOptions& parse = {});
+
+// load_capture; when nothing could be read, prints the one-line error, sets *exit_code to 2 and
+// returns false.
+bool load_capture_or_report(const std::string& path, const ParseOptions& parse, LoadedInput* in, int* exit_code);
+
+// The options of a subcommand that reads a capture: --in (required, `what` in its help) and,
+// when `large_send` is given, --large-send.
+void add_capture_options(CLI::App* sub, std::string* in, bool* large_send = nullptr,
+                         const char* what = "Capture to read");
 
 // Prints the read problem (if any) as one line on stderr: "encapbench: IN.pcap: ... (the N packets
 // before it were processed)".

@@ -16,19 +16,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(EB_VERSION) + " (" EB_GIT_COMMIT_LIVE ")");
   int exit_code = 0;
-  eb::cli::add_list(app, &exit_code);
-  eb::cli::add_corpus(app, &exit_code);
-  eb::cli::add_inspect(app, &exit_code);
-  eb::cli::add_offload(app, &exit_code);
-  eb::cli::add_cost(app, &exit_code);
-  eb::cli::add_checksum(app, &exit_code);
-  eb::cli::add_rss(app, &exit_code);
-  eb::cli::add_segment(app, &exit_code);
-  eb::cli::add_uso(app, &exit_code);
-  eb::cli::add_run(app, &exit_code);
-  eb::cli::add_profile(app, &exit_code);
-  eb::cli::add_report(app, &exit_code);
-  eb::cli::add_compare(app, &exit_code);
+#define EB_CLI_ADD(name) eb::cli::add_##name(app, &exit_code);
+  EB_CLI_COMMANDS(EB_CLI_ADD)
+#undef EB_CLI_ADD
   // CLI11 says only "A subcommand is required" for a word it does not know: name the word.
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

@@ -1,4 +1,4 @@
-// The `link` preset's catalogue (used by generator.cc): the ordinary traffic an NVGRE link
+// The `link` preset's catalogue (used by generator_shapes.cc): the ordinary traffic an NVGRE link
 // carries besides TCP/UDP data, which a NIC with NVGRE task offload must handle as valid
 // packets. Every case is built from a normal spec (its addresses, MACs and VSID come from the
 // generator's flows) and then shaped byte by byte, with every length and checksum a real sender

@@ -114,9 +114,14 @@ def main():
         tz("pipeline-frame-default", MS_KEY, 36, 2, 0, 2 | 8, 0, mixed[2])
         tz("pipeline-malformed", MS_KEY, 12, 1, 0, 2 | 4, 0, mal[len(mal) // 2])
 
-        # segment: [mode][outer opts][inner opts][tcp opts][mss 2][payload 2][max hdr][flags][seq 4][ids 4] data
-        def sg(name, mode, oo, io, to, mss, plen, mh, flags, seq, ids, data):
-            put("segment", name, bytes([mode, oo, io, to]) + struct.pack("<HHBBII", mss, plen, mh, flags, seq, ids) + data)
+        # segment and uso (fuzz/fuzz_segmentation.h, SendParams): [mode][outer opts][inner opts][l4 opts]
+        # [mss 2][payload 2][max hdr][byte][word0 4][word1 4] data
+        def send(target, name, mode, oo, io, l4, mss, plen, mh, byte, w0, w1, data):
+            put(target, name, bytes([mode, oo, io, l4]) + struct.pack("<HHBBII", mss, plen, mh, byte, w0, w1) + data)
+
+        # segment: l4 opts = TCP options, byte = TCP flags, words = sequence, ids
+        def sg(name, *fields):
+            send("segment", name, *fields)
         sg("v4v4-1448", 0, 0, 0, 3, 1448, 9000, 0, 0x18 | 0x01 | 0x80, 1, 0x12345678, bytes(range(256)))
         sg("v6v6-ext", 2 | 4, 2, 3, 10, 1000, 4097, 0, 0x10, 0xFFFFFF00, 7, b"\x00\xff")
         sg("v4v6-gre-cs-vlan", 4 | 8 | 16 | 32, 10, 1, 0, 536, 2000, 0, 0x19, 5, 0xFFFF, b"abc")
@@ -127,9 +132,9 @@ def main():
         sg("mss-zero", 0, 0, 0, 0, 0, 3000, 0, 0x18, 3, 3, b"z")
         sg("raw-frame", 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, mixed[3])
 
-        # uso: [mode][outer opts][inner opts][udp][mss 2][payload 2][max hdr][port][ids 4][vsid 4] data
-        def us(name, mode, oo, io, udp, mss, plen, mh, port, ids, vsid, data):
-            put("uso", name, bytes([mode, oo, io, udp]) + struct.pack("<HHBBII", mss, plen, mh, port, ids, vsid) + data)
+        # uso: l4 opts bit 0 = UDP length 0, byte = port, words = ids, vsid
+        def us(name, *fields):
+            send("uso", name, *fields)
         us("v4v4-1418", 0, 0, 0, 0, 1418, 9000, 0, 7, 0x12345678, 0xABCDEF01, bytes(range(256)))
         us("v6v6-ext-udp-len-0", 2 | 4, 2, 3, 1, 1000, 4097, 0, 9, 0xFFFFFF00, 7, b"\x00\xff")
         us("v4v6-gre-cs-vlan", 4 | 8 | 16 | 32, 10, 1, 0, 536, 2000, 0, 1, 0xFFFF, 3, b"abc")

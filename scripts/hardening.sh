@@ -8,7 +8,7 @@
 #      regression inputs (fuzz/regressions/NAME), two at a time, printing executions per target.
 # Any build error, test failure or fuzzer finding makes it exit non-zero. Knobs (environment):
 #   EB_ASAN_BUILD_DIR (build-asan)  EB_FUZZ_SECONDS (50 per target)  EB_FUZZ_PARALLEL (2)
-#   EB_FUZZ_TARGETS ("parser pcap checksum toeplitz segment uso")  EB_SKIP_FUZZ=1  EB_SKIP_ASAN_CTEST=1
+#   EB_FUZZ_TARGETS ("parser pcap checksum toeplitz segment onepass uso")  EB_SKIP_FUZZ=1  EB_SKIP_ASAN_CTEST=1
 # Running a fuzzer longer by hand, reproducers and regression tests: fuzz/README.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -3,11 +3,8 @@
 # the project in ./build (or $EB_BUILD_DIR). Idempotent; used by both README commands and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=$(grep -v '^\s*#' scripts/packages.txt | grep -v '^\s*$' | tr '\n' ' ')
-missing=""
-for p in $pkgs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
+. scripts/packages_lib.sh
+missing=$(missing_packages scripts/packages.txt)
 if [ -n "$missing" ]; then
   echo "setup: installing:$missing"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -17,11 +17,8 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   $SUDO apt-get update -q
   updated=1
 fi
-pkgs=$(grep -v '^\s*#' scripts/packages-arm64.txt | grep -v '^\s*$' | tr '\n' ' ')
-missing=""
-for p in $pkgs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
+. scripts/packages_lib.sh
+missing=$(missing_packages scripts/packages-arm64.txt)
 if [ -n "$missing" ]; then
   echo "setup_cross: installing:$missing"
   [ $updated = 1 ] || $SUDO apt-get update -q

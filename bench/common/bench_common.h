@@ -27,6 +27,7 @@
 #pragma once
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -123,5 +124,22 @@ uint64_t rdtsc();
 
 // Forced iteration count from EB_FIXED_ITERATIONS (0 = not forced).
 int64_t fixed_iterations();
+
+// The records a family's benchmark picks for a set of rows, by role (bench_checksum.cc,
+// bench_rss.cc): each record once, in the order the roles pick them.
+template <typename Record>
+class RolePicks {
+ public:
+  void take(const Record* r) {
+    if (r && std::find(picked_.begin(), picked_.end(), r) == picked_.end()) picked_.push_back(r);
+  }
+  const std::vector<const Record*>& records() const { return picked_; }
+
+ private:
+  std::vector<const Record*> picked_;
+};
+
+// The library a peer record's name starts with ("dpdk-gfni-bulk" -> "dpdk").
+inline std::string library_of(const std::string& name) { return name.substr(0, name.find('-')); }
 
 }  // namespace eb::bench

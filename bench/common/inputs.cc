@@ -1,11 +1,13 @@
 #include "bench/common/inputs.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <stdexcept>
 
 #include "bench/common/bench_common.h"
+#include "bench/common/machine.h"
 
 namespace eb::bench {
 
@@ -34,6 +36,44 @@ std::shared_ptr<CorpusInput> preset_input(std::string label, std::string preset,
   in->cfg.preset = std::move(preset);
   if (packets) in->cfg.packets = packets;
   return in;
+}
+
+std::vector<CacheCorpus> cache_corpus_sizes() {
+  std::string source;
+  std::vector<CacheLevel> caches = detect_caches(&source);
+  std::vector<uint64_t> levels;  // bytes per level 1, 2, ... (data or unified caches only)
+  for (const CacheLevel& c : caches) {
+    if (c.type == "Instruction" || c.level < 1) continue;
+    if (levels.size() < static_cast<size_t>(c.level)) levels.resize(static_cast<size_t>(c.level), 0);
+    levels[static_cast<size_t>(c.level) - 1] = std::max(levels[static_cast<size_t>(c.level) - 1], c.bytes);
+  }
+  levels.erase(std::remove(levels.begin(), levels.end(), uint64_t{0}), levels.end());
+  if (levels.empty()) levels = {32u << 10, 1u << 20, 32u << 20};
+  std::vector<CacheCorpus> v;
+  for (size_t i = 0; i < levels.size(); ++i) v.push_back({"l" + std::to_string(i + 1), levels[i] / 2});
+  v.push_back({"mem", std::max<uint64_t>(4 * levels.back(), uint64_t{64} << 20)});
+  return v;
+}
+
+CorpusInputs cache_level_inputs(const std::string& label, const std::string& preset) {
+  GeneratorConfig sample_cfg;
+  sample_cfg.preset = preset;
+  sample_cfg.packets = 4096;
+  const Corpus sample = generate_corpus(sample_cfg);
+  const double mean = sample.size() ? static_cast<double>(sample.total_bytes()) / static_cast<double>(sample.size()) : 64.0;
+  const std::vector<CacheCorpus> sizes = cache_corpus_sizes();
+  static std::once_flag described;
+  std::call_once(described, [&sizes] {
+    std::string d;
+    for (const CacheCorpus& c : sizes) d += (d.empty() ? "" : ", ") + c.level + " " + size_label(c.bytes);
+    add_context("cache_corpora", d + " of packets (half of each cache level of cpu0; mem: 4x the largest)");
+  });
+  CorpusInputs v;
+  for (const CacheCorpus& c : sizes) {
+    const auto packets = static_cast<uint64_t>(std::max(16.0, static_cast<double>(c.bytes) / mean));
+    v.push_back(preset_input(label + "-" + c.level, preset, packets));
+  }
+  return v;
 }
 
 std::vector<SweepPoint> header_sweep_points(uint32_t max_header, SweepFilter keep) {

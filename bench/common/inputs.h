@@ -49,6 +49,19 @@ using CorpusInputs = std::vector<std::shared_ptr<CorpusInput>>;
 // One input of preset `preset` (with `packets` packets when non-zero).
 std::shared_ptr<CorpusInput> preset_input(std::string label, std::string preset, uint64_t packets = 0);
 
+// Per-packet corpora sized to this machine's caches (bench/common/machine.h, detect_caches): the
+// same preset with as many packets as fill half of each data or unified cache level of cpu0
+// (LABEL-l1, LABEL-l2, LABEL-l3 ...: resident in that level, not in the one below it), and
+// LABEL-mem, four times the largest level and at least 64 MiB (DRAM-resident). Packet counts come
+// from the preset's mean packet length (a 4096-packet sample). Without cache information the
+// levels are taken as 32 KiB, 1 MiB and 32 MiB. The run context's `cache_corpora` lists the sizes.
+struct CacheCorpus {
+  std::string level;  // "l1", "l2", "l3", "mem"
+  uint64_t bytes = 0;   // target corpus bytes (sum of packet lengths)
+};
+std::vector<CacheCorpus> cache_corpus_sizes();
+CorpusInputs cache_level_inputs(const std::string& label, const std::string& preset);
+
 // The header-size sweep: every outer x inner IP version and L4 protocol that `keep` accepts
 // (default: TCP, and UDP as well in the full preset), at every size of header_sizes() the
 // combination can take up to `max_header`, labelled "hs-COMBO-N" (e.g. hs-v4v6tcp-128).

@@ -226,15 +226,6 @@ int physical_cores() {
   return static_cast<int>(cores.size());
 }
 
-std::string utc_now() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string fmt_hz(double hz) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.0f", hz);
@@ -358,9 +349,18 @@ std::vector<std::pair<std::string, std::string>> run_context() {
   add("suite_version", EB_VERSION);
   add("preset", preset_name());
   if (fixed_iterations() > 0) add("fixed_iterations", std::to_string(fixed_iterations()));
-  add("utc_time", utc_now());
+  add("utc_time", utc_time("%Y-%m-%dT%H:%M:%SZ"));
   for (const auto& [k, v] : added_context()) add(k, v);
   return kv;
+}
+
+std::string utc_time(const char* format) {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
 }
 
 }  // namespace eb::bench

@@ -40,4 +40,8 @@ std::string machine_class();
 // Every key/value pair bench_main adds with benchmark::AddCustomContext.
 std::vector<std::pair<std::string, std::string>> run_context();
 
+// The current time in UTC, formatted by strftime `format` ("%Y-%m-%dT%H:%M:%SZ" in the run
+// context, a compact stamp in result file names).
+std::string utc_time(const char* format);
+
 }  // namespace eb::bench

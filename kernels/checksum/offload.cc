@@ -7,25 +7,9 @@
 
 namespace eb {
 
-const char* csum_status_name(CsumStatus s) {
-  switch (s) {
-    case CsumStatus::not_applicable: return "n/a";
-    case CsumStatus::good: return "good";
-    case CsumStatus::bad: return "bad";
-    case CsumStatus::absent: return "absent";
-    case CsumStatus::partial: return "partial";
-  }
-  return "?";
-}
+const char* csum_status_name(CsumStatus s) { return EB_ENUM_LOOKUP(EB_CSUM_STATUS_VALUES, EB_ENUM_TEXT, s, "?"); }
 
-const char* csum_path_name(CsumPath p) {
-  switch (p) {
-    case CsumPath::nic: return "nic";
-    case CsumPath::software: return "software";
-    case CsumPath::skipped: return "skipped";
-  }
-  return "?";
-}
+const char* csum_path_name(CsumPath p) { return EB_ENUM_LOOKUP(EB_CSUM_PATH_VALUES, EB_ENUM_NAME, p, "?"); }
 
 namespace {
 

@@ -16,19 +16,21 @@
 
 #include "kernels/packet/corpus.h"
 #include "kernels/checksum/checksum.h"
+#include "kernels/common/enum_names.h"
 #include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"
 
 namespace eb {
 
 // Per-header receive status, as a NIC reports it.
-enum class CsumStatus : uint8_t {
-  not_applicable = 0,  // no such checksum (IPv6 header, GRE without C bit, unparsed packet)
-  good,
-  bad,
-  absent,              // UDP over IPv4 with checksum 0: the sender computed none
-  partial,             // TCP/UDP field holds only the pseudo-header sum: captured before TX offload
-};
+// X(id, name in output).
+#define EB_CSUM_STATUS_VALUES(X)                                                                    \
+  X(not_applicable, "n/a") /* no such checksum (IPv6 header, GRE without C bit, unparsed packet) */ \
+  X(good, "good")                                                                                    \
+  X(bad, "bad")                                                                                      \
+  X(absent, "absent")   /* UDP over IPv4 with checksum 0: the sender computed none */                \
+  X(partial, "partial") /* TCP/UDP field holds only the pseudo-header sum: captured before TX offload */
+enum class CsumStatus : uint8_t { EB_CSUM_STATUS_VALUES(EB_ENUM_ID) };
 const char* csum_status_name(CsumStatus s);  // "n/a", "good", "bad", "absent", "partial"
 
 struct VerifyResult {
@@ -70,7 +72,8 @@ size_t checksum_verify_batch(const Corpus& corpus, const ChecksumImpl& impl, Ver
 // Who does the work for a packet: the NIC (eligible under the profile) or the driver's software
 // fallback. Both run the same kernels here; the path is what the model reports and what the
 // benchmarks split by.
-enum class CsumPath : uint8_t { nic = 0, software, skipped /* unparseable: nobody can */ };
+#define EB_CSUM_PATH_VALUES(X) X(nic) X(software) X(skipped) /* unparseable: nobody can */
+enum class CsumPath : uint8_t { EB_CSUM_PATH_VALUES(EB_ENUM_ID) };
 const char* csum_path_name(CsumPath p);  // "nic", "software", "skipped"
 
 struct OffloadDecision {

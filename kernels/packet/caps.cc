@@ -1,48 +1,24 @@
 #include "kernels/packet/caps.h"
 
+#include <algorithm>
+#include <iterator>
 #include <sstream>
 
 namespace eb {
 
-const char* offload_name(Offload o) {
-  switch (o) {
-    case Offload::tx_checksum: return "tx_checksum";
-    case Offload::rx_checksum: return "rx_checksum";
-    case Offload::lso_v2: return "lsov2";
-    case Offload::rss: return "rss";
-    case Offload::vmq: return "vmq";
-    case Offload::uso: return "uso";
-    case Offload::count_: break;
-  }
-  return "?";
-}
+namespace {
+constexpr FlagName kEncapFlagNames[] = {EB_ENCAP_FLAGS(EB_FLAG_ENTRY)};
+}  // namespace
 
-const char* eligibility_name(Eligibility e) {
-  switch (e) {
-    case Eligibility::offload: return "offload";
-    case Eligibility::not_supported: return "not_supported";
-    case Eligibility::outer_version: return "outer_version";
-    case Eligibility::inner_version: return "inner_version";
-    case Eligibility::header_too_large: return "header_too_large";
-    case Eligibility::not_parseable: return "not_parseable";
-    case Eligibility::not_applicable: return "not_applicable";
-    case Eligibility::fragment: return "fragment";
-  }
-  return "?";
-}
+const char* offload_name(Offload o) { return EB_ENUM_LOOKUP(EB_OFFLOAD_VALUES, EB_ENUM_TEXT, o, "?"); }
+
+const char* eligibility_name(Eligibility e) { return EB_ENUM_LOOKUP(EB_ELIGIBILITY_VALUES, EB_ENUM_NAME, e, "?"); }
 
 std::string caps_flags_to_string(uint32_t flags) {
   if (flags == 0) return "none";
   std::string s;
-  auto add = [&](uint32_t bit, const char* n) {
-    if (!(flags & bit)) return;
-    if (!s.empty()) s += '|';
-    s += n;
-  };
-  add(kEncapOuterIPv4, "outer4");
-  add(kEncapOuterIPv6, "outer6");
-  add(kEncapInnerIPv4, "inner4");
-  add(kEncapInnerIPv6, "inner6");
+  for (const FlagName& f : kEncapFlagNames)
+    if (flags & f.bit) s += (s.empty() ? "" : "|") + std::string(f.name);
   return s;
 }
 
@@ -61,15 +37,17 @@ bool parse_flags(const std::string& v, uint32_t* out, std::string* error) {
   std::string tok;
   while (std::getline(ss, tok, '|')) {
     if (tok == "none" || tok == "0") continue;
-    if (tok == "all") f |= kEncapAll;
-    else if (tok == "outer4") f |= kEncapOuterIPv4;
-    else if (tok == "outer6") f |= kEncapOuterIPv6;
-    else if (tok == "inner4") f |= kEncapInnerIPv4;
-    else if (tok == "inner6") f |= kEncapInnerIPv6;
-    else {
-      *error = "unknown capability flag '" + tok + "' (use outer4, outer6, inner4, inner6, all, none)";
+    if (tok == "all") {
+      f |= kEncapAll;
+      continue;
+    }
+    const auto* flag = std::find_if(std::begin(kEncapFlagNames), std::end(kEncapFlagNames),
+                                    [&](const FlagName& n) { return tok == n.name; });
+    if (flag == std::end(kEncapFlagNames)) {
+      *error = "unknown capability flag '" + tok + "' (use " + flag_names_list(kEncapFlagNames) + "all, none)";
       return false;
     }
+    f |= flag->bit;
   }
   *out = f;
   return true;

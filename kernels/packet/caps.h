@@ -6,21 +6,24 @@
 #include <string>
 #include <vector>
 
+#include "kernels/common/enum_names.h"
 #include "kernels/packet/nvgre.h"
 
 namespace eb {
 
-// NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD_* flags (bitwise OR; 0 = NOT_SUPPORTED).
-enum EncapFlags : uint32_t {
-  kEncapNotSupported = 0,
-  kEncapInnerIPv4 = 0x1,
-  kEncapOuterIPv4 = 0x2,
-  kEncapInnerIPv6 = 0x4,
-  kEncapOuterIPv6 = 0x8,
-};
-constexpr uint32_t kEncapAll = kEncapInnerIPv4 | kEncapOuterIPv4 | kEncapInnerIPv6 | kEncapOuterIPv6;
+// NDIS_ENCAPSULATED_PACKET_TASK_OFFLOAD_* flags (bitwise OR; 0 = NOT_SUPPORTED): X(constant,
+// value, name in capability specs), in the order specs are written out.
+#define EB_ENCAP_FLAGS(X) \
+  X(kEncapOuterIPv4, 0x2, "outer4") X(kEncapOuterIPv6, 0x8, "outer6") X(kEncapInnerIPv4, 0x1, "inner4") \
+  X(kEncapInnerIPv6, 0x4, "inner6")
+enum EncapFlags : uint32_t { kEncapNotSupported = 0, EB_ENCAP_FLAGS(EB_FLAG_CONSTANT) };
+constexpr uint32_t kEncapAll = 0 EB_ENCAP_FLAGS(EB_FLAG_OR);
 
-enum class Offload : uint8_t { tx_checksum, rx_checksum, lso_v2, rss, vmq, uso, count_ };
+// X(id, name): the offloads and their names in output.
+#define EB_OFFLOAD_VALUES(X) \
+  X(tx_checksum, "tx_checksum") X(rx_checksum, "rx_checksum") X(lso_v2, "lsov2") X(rss, "rss") X(vmq, "vmq") \
+  X(uso, "uso")
+enum class Offload : uint8_t { EB_OFFLOAD_VALUES(EB_ENUM_ID) count_ };
 const char* offload_name(Offload o);  // "tx_checksum", "rx_checksum", "lsov2", "rss", "vmq", "uso"
 constexpr int kOffloadCount = static_cast<int>(Offload::count_);
 
@@ -50,18 +53,18 @@ std::optional<OffloadCaps> caps_from_string(const std::string& spec, std::string
 std::vector<std::string> caps_profile_names();
 std::string caps_flags_to_string(uint32_t flags);  // "outer4|inner4" / "none"
 
-enum class Eligibility : uint8_t {
-  offload,              // the NIC does it
-  not_supported,        // the offload is NOT_SUPPORTED in this profile
-  outer_version,        // outer IP version not in the offload's set
-  inner_version,        // inner IP version not in the offload's set
-  header_too_large,     // header_size > MaxHeaderSizeSupported
-  not_parseable,        // the frame did not parse as NVGRE
-  not_applicable,       // nothing for this offload in the packet: LSOv2 on UDP, USO on TCP,
-                        // checksum of IPv6/ARP (no checksum), VMQ/RSS with nothing to classify
-  fragment,             // an IP fragment: a packet, handled in software (RSS still hashes it)
-};
-constexpr int kEligibilityCount = static_cast<int>(Eligibility::fragment) + 1;
+#define EB_ELIGIBILITY_VALUES(X)                                                                    \
+  X(offload)          /* the NIC does it */                                                        \
+  X(not_supported)    /* the offload is NOT_SUPPORTED in this profile */                           \
+  X(outer_version)    /* outer IP version not in the offload's set */                              \
+  X(inner_version)    /* inner IP version not in the offload's set */                              \
+  X(header_too_large) /* header_size > MaxHeaderSizeSupported */                                   \
+  X(not_parseable)    /* the frame did not parse as NVGRE */                                       \
+  X(not_applicable)   /* nothing for this offload in the packet: LSOv2 on UDP, USO on TCP,         \
+                         checksum of IPv6/ARP (no checksum), VMQ/RSS with nothing to classify */   \
+  X(fragment)         /* an IP fragment: a packet, handled in software (RSS still hashes it) */
+enum class Eligibility : uint8_t { EB_ELIGIBILITY_VALUES(EB_ENUM_ID) };
+constexpr int kEligibilityCount = 0 EB_ELIGIBILITY_VALUES(EB_ENUM_COUNT);
 const char* eligibility_name(Eligibility e);
 
 // What a NIC with `caps` would do for this packet and offload. Software fallback otherwise.

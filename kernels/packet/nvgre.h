@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/common/enum_names.h"
+
 namespace eb {
 
 enum class IpVersion : uint8_t { none = 0, v4 = 4, v6 = 6 };
@@ -59,41 +61,62 @@ constexpr uint32_t kDefaultMaxHeaderSize = 256;  // NDIS MaxHeaderSizeSupported 
 // (the length fields are inconsistent). Cutting a valid packet at any byte therefore gives the
 // truncated_* error of the header that byte belongs to, or truncated_payload past the headers.
 // Trailing bytes beyond the IP length (Ethernet padding) are allowed and ignored.
-enum class ParseError : uint8_t {
-  ok = 0,
-  truncated_outer_ethernet,
-  truncated_outer_vlan,
-  outer_double_vlan,            // more than one 802.1Q/802.1ad tag
-  outer_not_ip,                 // outer EtherType is neither IPv4 nor IPv6
-  truncated_outer_ip,
-  outer_ip_bad_version,         // version nibble disagrees with EtherType
-  outer_ipv4_bad_ihl,           // IHL < 5
-  outer_ip_length_mismatch,     // total/payload length beyond the frame or below the header
-  outer_ip_fragment,            // IPv4 MF/offset or IPv6 fragment header: not offloadable
-  outer_not_gre,                // final protocol/next header is not 47
-  ip6_ext_chain_too_long,       // more than kMaxIp6ExtHeaders extension headers
-  truncated_ip6_ext_header,
-  ip6_ext_unsupported,          // AH/ESP/unknown extension header before GRE or L4
-  truncated_gre,
-  gre_bad_version,              // version != 0
-  gre_bad_protocol,             // protocol type != 0x6558
-  gre_missing_key,              // K bit clear: no VSID
-  gre_routing_present,          // R bit (RFC 1701) set: not valid GRE per RFC 2784
-  truncated_inner_ethernet,
-  inner_vlan_tagged,            // RFC 7637: inner frame must not carry 802.1Q
-  inner_not_ip,                 // not reported: a non-IP inner frame is valid NVGRE
-  truncated_inner_ip,
-  inner_ip_bad_version,
-  inner_ipv4_bad_ihl,
-  inner_ip_length_mismatch,
-  inner_ip_fragment,
-  unknown_l4,                   // not reported: inner IP of any protocol is valid NVGRE
-  truncated_l4,
-  tcp_bad_data_offset,          // data offset < 5 or beyond the segment
-  udp_length_mismatch,          // UDP length < 8 or beyond the inner IP payload
-  truncated_payload,            // every header is whole, but the capture ends before the IP length says
-  count_
-};
+// X(id, sentence): the stable snake_case id (e.g. "gre_missing_key") and one human sentence.
+#define EB_PARSE_ERROR_VALUES(X)                                                                                    \
+  X(ok, "parsed as NVGRE")                                                                                          \
+  X(truncated_outer_ethernet, "frame ends inside the outer Ethernet header (< 14 bytes)")                           \
+  X(truncated_outer_vlan, "frame ends inside the outer 802.1Q tag")                                                 \
+  /* more than one 802.1Q/802.1ad tag */                                                                            \
+  X(outer_double_vlan, "outer frame carries more than one VLAN tag (QinQ is not supported)")                        \
+  /* outer EtherType is neither IPv4 nor IPv6 */                                                                    \
+  X(outer_not_ip, "outer EtherType is neither IPv4 (0x0800) nor IPv6 (0x86DD)")                                     \
+  X(truncated_outer_ip, "frame ends inside the outer IP header")                                                    \
+  /* version nibble disagrees with EtherType */                                                                     \
+  X(outer_ip_bad_version, "outer IP version field disagrees with the EtherType")                                    \
+  /* IHL < 5 */                                                                                                     \
+  X(outer_ipv4_bad_ihl, "outer IPv4 IHL is below 5 (20 bytes)")                                                     \
+  /* total/payload length beyond the frame or below the header */                                                   \
+  X(outer_ip_length_mismatch, "outer IP length is inconsistent: smaller than its headers, or a header runs past it") \
+  /* IPv4 MF/offset or IPv6 fragment header: not offloadable */                                                     \
+  X(outer_ip_fragment,                                                                                              \
+    "outer IP packet is a fragment (MF/offset or IPv6 fragment header): a packet, not offloadable")                 \
+  /* final protocol/next header is not 47 */                                                                        \
+  X(outer_not_gre, "outer IP does not carry GRE (protocol 47)")                                                     \
+  /* more than kMaxIp6ExtHeaders extension headers */                                                               \
+  X(ip6_ext_chain_too_long, "IPv6 extension header chain is longer than 8 headers")                                 \
+  X(truncated_ip6_ext_header, "frame ends inside an IPv6 extension header")                                         \
+  /* AH/ESP/unknown extension header before GRE or L4 */                                                            \
+  X(ip6_ext_unsupported, "IPv6 AH/ESP header before the upper layer: not offloadable")                              \
+  X(truncated_gre, "frame ends inside the GRE header")                                                              \
+  /* version != 0 */                                                                                                \
+  X(gre_bad_version, "GRE version is not 0")                                                                        \
+  /* protocol type != 0x6558 */                                                                                     \
+  X(gre_bad_protocol, "GRE protocol type is not 0x6558 (Transparent Ethernet Bridging): not NVGRE")                 \
+  /* K bit clear: no VSID */                                                                                        \
+  X(gre_missing_key, "GRE key bit is clear: NVGRE needs the key (VSID + FlowID)")                                   \
+  /* R bit (RFC 1701) set: not valid GRE per RFC 2784 */                                                            \
+  X(gre_routing_present, "GRE routing bit is set (RFC 1701 routing is not valid in RFC 2784 GRE)")                  \
+  X(truncated_inner_ethernet, "frame ends inside the inner Ethernet header")                                        \
+  /* RFC 7637: inner frame must not carry 802.1Q */                                                                 \
+  X(inner_vlan_tagged, "inner Ethernet frame carries an 802.1Q tag (forbidden by RFC 7637)")                        \
+  /* not reported: a non-IP inner frame is valid NVGRE */                                                           \
+  X(inner_not_ip, "inner EtherType is neither IPv4 nor IPv6 (not an error: reported as valid NVGRE)")               \
+  X(truncated_inner_ip, "frame ends inside the inner IP header")                                                    \
+  X(inner_ip_bad_version, "inner IP version field disagrees with the inner EtherType")                              \
+  X(inner_ipv4_bad_ihl, "inner IPv4 IHL is below 5 (20 bytes)")                                                     \
+  X(inner_ip_length_mismatch,                                                                                       \
+    "inner IP length is inconsistent: smaller than its headers, larger than the outer packet, or a header runs past it") \
+  X(inner_ip_fragment, "inner IP packet is a fragment: a packet, not offloadable")                                  \
+  /* not reported: inner IP of any protocol is valid NVGRE */                                                       \
+  X(unknown_l4, "inner protocol is neither TCP (6) nor UDP (17) (not an error: reported as valid NVGRE)")           \
+  X(truncated_l4, "frame ends inside the inner TCP/UDP header")                                                     \
+  /* data offset < 5 or beyond the segment */                                                                       \
+  X(tcp_bad_data_offset, "TCP data offset is below 5 or runs past the inner IP packet")                             \
+  /* UDP length < 8 or beyond the inner IP payload */                                                               \
+  X(udp_length_mismatch, "UDP length is below 8 or runs past the inner IP packet")                                  \
+  /* every header is whole, but the capture ends before the IP length says */                                       \
+  X(truncated_payload, "frame ends before the payload the IP length promises")
+enum class ParseError : uint8_t { EB_PARSE_ERROR_VALUES(EB_ENUM_ID) count_ };
 const char* parse_error_name(ParseError e);     // stable snake_case id, e.g. "gre_missing_key"
 const char* parse_error_message(ParseError e);  // one human sentence
 

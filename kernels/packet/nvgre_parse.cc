@@ -309,86 +309,11 @@ NvgreLayout parse_nvgre_full(const uint8_t* data, size_t len, const ParseOptions
 }
 
 const char* parse_error_name(ParseError e) {
-  switch (e) {
-#define EB_CASE(x) \
-  case ParseError::x: return #x;
-    EB_CASE(ok)
-    EB_CASE(truncated_outer_ethernet)
-    EB_CASE(truncated_outer_vlan)
-    EB_CASE(outer_double_vlan)
-    EB_CASE(outer_not_ip)
-    EB_CASE(truncated_outer_ip)
-    EB_CASE(outer_ip_bad_version)
-    EB_CASE(outer_ipv4_bad_ihl)
-    EB_CASE(outer_ip_length_mismatch)
-    EB_CASE(outer_ip_fragment)
-    EB_CASE(outer_not_gre)
-    EB_CASE(ip6_ext_chain_too_long)
-    EB_CASE(truncated_ip6_ext_header)
-    EB_CASE(ip6_ext_unsupported)
-    EB_CASE(truncated_gre)
-    EB_CASE(gre_bad_version)
-    EB_CASE(gre_bad_protocol)
-    EB_CASE(gre_missing_key)
-    EB_CASE(gre_routing_present)
-    EB_CASE(truncated_inner_ethernet)
-    EB_CASE(inner_vlan_tagged)
-    EB_CASE(inner_not_ip)
-    EB_CASE(truncated_inner_ip)
-    EB_CASE(inner_ip_bad_version)
-    EB_CASE(inner_ipv4_bad_ihl)
-    EB_CASE(inner_ip_length_mismatch)
-    EB_CASE(inner_ip_fragment)
-    EB_CASE(unknown_l4)
-    EB_CASE(truncated_l4)
-    EB_CASE(tcp_bad_data_offset)
-    EB_CASE(udp_length_mismatch)
-    EB_CASE(truncated_payload)
-#undef EB_CASE
-    case ParseError::count_: break;
-  }
-  return "unknown_error";
+  return EB_ENUM_LOOKUP(EB_PARSE_ERROR_VALUES, EB_ENUM_NAME, e, "unknown_error");
 }
 
 const char* parse_error_message(ParseError e) {
-  switch (e) {
-    case ParseError::ok: return "parsed as NVGRE";
-    case ParseError::truncated_outer_ethernet: return "frame ends inside the outer Ethernet header (< 14 bytes)";
-    case ParseError::truncated_outer_vlan: return "frame ends inside the outer 802.1Q tag";
-    case ParseError::outer_double_vlan: return "outer frame carries more than one VLAN tag (QinQ is not supported)";
-    case ParseError::outer_not_ip: return "outer EtherType is neither IPv4 (0x0800) nor IPv6 (0x86DD)";
-    case ParseError::truncated_outer_ip: return "frame ends inside the outer IP header";
-    case ParseError::outer_ip_bad_version: return "outer IP version field disagrees with the EtherType";
-    case ParseError::outer_ipv4_bad_ihl: return "outer IPv4 IHL is below 5 (20 bytes)";
-    case ParseError::outer_ip_length_mismatch:
-      return "outer IP length is inconsistent: smaller than its headers, or a header runs past it";
-    case ParseError::outer_ip_fragment: return "outer IP packet is a fragment (MF/offset or IPv6 fragment header): a packet, not offloadable";
-    case ParseError::outer_not_gre: return "outer IP does not carry GRE (protocol 47)";
-    case ParseError::ip6_ext_chain_too_long: return "IPv6 extension header chain is longer than 8 headers";
-    case ParseError::truncated_ip6_ext_header: return "frame ends inside an IPv6 extension header";
-    case ParseError::ip6_ext_unsupported: return "IPv6 AH/ESP header before the upper layer: not offloadable";
-    case ParseError::truncated_gre: return "frame ends inside the GRE header";
-    case ParseError::gre_bad_version: return "GRE version is not 0";
-    case ParseError::gre_bad_protocol: return "GRE protocol type is not 0x6558 (Transparent Ethernet Bridging): not NVGRE";
-    case ParseError::gre_missing_key: return "GRE key bit is clear: NVGRE needs the key (VSID + FlowID)";
-    case ParseError::gre_routing_present: return "GRE routing bit is set (RFC 1701 routing is not valid in RFC 2784 GRE)";
-    case ParseError::truncated_inner_ethernet: return "frame ends inside the inner Ethernet header";
-    case ParseError::inner_vlan_tagged: return "inner Ethernet frame carries an 802.1Q tag (forbidden by RFC 7637)";
-    case ParseError::inner_not_ip: return "inner EtherType is neither IPv4 nor IPv6 (not an error: reported as valid NVGRE)";
-    case ParseError::truncated_inner_ip: return "frame ends inside the inner IP header";
-    case ParseError::inner_ip_bad_version: return "inner IP version field disagrees with the inner EtherType";
-    case ParseError::inner_ipv4_bad_ihl: return "inner IPv4 IHL is below 5 (20 bytes)";
-    case ParseError::inner_ip_length_mismatch:
-      return "inner IP length is inconsistent: smaller than its headers, larger than the outer packet, or a header runs past it";
-    case ParseError::inner_ip_fragment: return "inner IP packet is a fragment: a packet, not offloadable";
-    case ParseError::unknown_l4: return "inner protocol is neither TCP (6) nor UDP (17) (not an error: reported as valid NVGRE)";
-    case ParseError::truncated_l4: return "frame ends inside the inner TCP/UDP header";
-    case ParseError::tcp_bad_data_offset: return "TCP data offset is below 5 or runs past the inner IP packet";
-    case ParseError::udp_length_mismatch: return "UDP length is below 8 or runs past the inner IP packet";
-    case ParseError::truncated_payload: return "frame ends before the payload the IP length promises";
-    case ParseError::count_: break;
-  }
-  return "unknown parse error";
+  return EB_ENUM_LOOKUP(EB_PARSE_ERROR_VALUES, EB_ENUM_TEXT, e, "unknown parse error");
 }
 
 namespace {

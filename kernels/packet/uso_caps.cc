@@ -6,45 +6,11 @@
 namespace eb {
 
 const char* uso_eligibility_name(UsoEligibility e) {
-  switch (e) {
-    case UsoEligibility::offload: return "offload";
-    case UsoEligibility::not_supported: return "not_supported";
-    case UsoEligibility::outer_version: return "outer_version";
-    case UsoEligibility::inner_version: return "inner_version";
-    case UsoEligibility::header_too_large: return "header_too_large";
-    case UsoEligibility::not_parseable: return "not_parseable";
-    case UsoEligibility::not_udp: return "not_udp";
-    case UsoEligibility::mss_zero: return "mss_zero";
-    case UsoEligibility::ip6_extension_headers: return "ip6_extension_headers";
-    case UsoEligibility::payload_too_large: return "payload_too_large";
-    case UsoEligibility::too_few_segments: return "too_few_segments";
-    case UsoEligibility::sub_mss_final_segment: return "sub_mss_final_segment";
-    case UsoEligibility::fragment: return "fragment";
-    case UsoEligibility::count_: break;
-  }
-  return "?";
+  return EB_ENUM_LOOKUP(EB_USO_ELIGIBILITY_VALUES, EB_ENUM_NAME, e, "?");
 }
 
 const char* uso_eligibility_message(UsoEligibility e) {
-  switch (e) {
-    case UsoEligibility::offload: return "the NIC segments this send";
-    case UsoEligibility::not_supported: return "the profile does not support USO for NVGRE";
-    case UsoEligibility::outer_version: return "the outer IP version is not in the profile's UsoSupported flags";
-    case UsoEligibility::inner_version: return "the inner IP version is not in the profile's UsoSupported flags";
-    case UsoEligibility::header_too_large: return "the header is larger than MaxHeaderSizeSupported";
-    case UsoEligibility::not_parseable: return "the frame does not parse as an NVGRE packet";
-    case UsoEligibility::not_udp: return "the inner transport is not UDP";
-    case UsoEligibility::mss_zero: return "the MSS is 0";
-    case UsoEligibility::ip6_extension_headers:
-      return "an IPv6 header carries extension headers and the profile lacks IpExtensionHeadersSupported";
-    case UsoEligibility::payload_too_large: return "the UDP payload is larger than MaxOffLoadSize";
-    case UsoEligibility::too_few_segments: return "the send makes fewer datagrams than MinSegmentCount";
-    case UsoEligibility::fragment: return "the frame is an IP fragment: there is no whole send to segment";
-    case UsoEligibility::sub_mss_final_segment:
-      return "the payload is not a multiple of the MSS and the profile lacks SubMssFinalSegmentSupported";
-    case UsoEligibility::count_: break;
-  }
-  return "unknown USO eligibility";
+  return EB_ENUM_LOOKUP(EB_USO_ELIGIBILITY_VALUES, EB_ENUM_TEXT, e, "unknown USO eligibility");
 }
 
 namespace {

@@ -12,28 +12,32 @@
 #pragma once
 #include <cstdint>
 
+#include "kernels/common/enum_names.h"
 #include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"
 
 namespace eb {
 
-// Stable order (JSON output): append only.
-enum class UsoEligibility : uint8_t {
-  offload = 0,            // the NIC segments it
-  not_supported,          // UsoSupported is NOT_SUPPORTED
-  outer_version,          // outer IP version not in UsoSupported
-  inner_version,          // inner IP version not in UsoSupported
-  header_too_large,       // header_size > MaxHeaderSizeSupported
-  not_parseable,          // not a well-formed NVGRE packet
-  not_udp,                // inner transport is not UDP
-  mss_zero,               // an MSS of 0 cannot be segmented
-  ip6_extension_headers,  // IPv6 extension headers present, IpExtensionHeadersSupported clear
-  payload_too_large,      // UDP payload > MaxOffLoadSize
-  too_few_segments,       // fewer datagrams than MinSegmentCount (includes a payload <= MSS)
-  sub_mss_final_segment,  // payload % MSS != 0 and SubMssFinalSegmentSupported clear
-  fragment,               // an IP fragment (outer or inner): no send to segment
-  count_
-};
+// X(id, sentence). Stable order (JSON output): append only.
+#define EB_USO_ELIGIBILITY_VALUES(X)                                                                                 \
+  X(offload, "the NIC segments this send")                                                                           \
+  X(not_supported, "the profile does not support USO for NVGRE")                                                     \
+  X(outer_version, "the outer IP version is not in the profile's UsoSupported flags")                               \
+  X(inner_version, "the inner IP version is not in the profile's UsoSupported flags")                               \
+  X(header_too_large, "the header is larger than MaxHeaderSizeSupported")                                           \
+  X(not_parseable, "the frame does not parse as an NVGRE packet")                                                   \
+  X(not_udp, "the inner transport is not UDP")                                                                       \
+  X(mss_zero, "the MSS is 0")                                                                                        \
+  X(ip6_extension_headers,                                                                                           \
+    "an IPv6 header carries extension headers and the profile lacks IpExtensionHeadersSupported")                   \
+  X(payload_too_large, "the UDP payload is larger than MaxOffLoadSize")                                             \
+  /* fewer datagrams than MinSegmentCount (includes a payload <= MSS) */                                             \
+  X(too_few_segments, "the send makes fewer datagrams than MinSegmentCount")                                        \
+  X(sub_mss_final_segment,                                                                                           \
+    "the payload is not a multiple of the MSS and the profile lacks SubMssFinalSegmentSupported")                   \
+  /* an IP fragment (outer or inner) */                                                                              \
+  X(fragment, "the frame is an IP fragment: there is no whole send to segment")
+enum class UsoEligibility : uint8_t { EB_USO_ELIGIBILITY_VALUES(EB_ENUM_ID) count_ };
 const char* uso_eligibility_name(UsoEligibility e);     // "too_few_segments", ...
 const char* uso_eligibility_message(UsoEligibility e);  // one sentence
 

@@ -8,15 +8,7 @@ namespace eb {
 
 namespace {
 
-struct TypeName {
-  uint32_t type;
-  const char* name;
-};
-constexpr TypeName kTypeNames[] = {
-    {kRssHashIPv4, "ipv4"},       {kRssHashTcpIPv4, "tcp-ipv4"},       {kRssHashUdpIPv4, "udp-ipv4"},
-    {kRssHashIPv6, "ipv6"},       {kRssHashTcpIPv6, "tcp-ipv6"},       {kRssHashUdpIPv6, "udp-ipv6"},
-    {kRssHashIPv6Ex, "ipv6-ex"},  {kRssHashTcpIPv6Ex, "tcp-ipv6-ex"}, {kRssHashUdpIPv6Ex, "udp-ipv6-ex"},
-};
+constexpr FlagName kTypeNames[] = {EB_RSS_HASH_TYPES(EB_FLAG_ENTRY)};
 
 // The bytes a hash type needs (the key must be 4 longer).
 uint32_t tuple_len_of(uint32_t type) {
@@ -71,14 +63,14 @@ inline uint64_t vmq_hash(uint64_t mac, uint32_t vsid) {
 
 const char* rss_hash_type_name(uint32_t type) {
   for (const auto& t : kTypeNames)
-    if (t.type == type) return t.name;
+    if (t.bit == type) return t.name;
   return type == 0 ? "none" : "?";
 }
 
 std::string rss_hash_types_to_string(uint32_t types) {
   std::string s;
   for (const auto& t : kTypeNames)
-    if (types & t.type) {
+    if (types & t.bit) {
       if (!s.empty()) s += ',';
       s += t.name;
     }
@@ -106,12 +98,11 @@ bool parse_rss_hash_types(std::string_view list, uint32_t* types, std::string* e
     bool found = false;
     for (const auto& t : kTypeNames)
       if (item == t.name) {
-        out |= t.type;
+        out |= t.bit;
         found = true;
       }
     if (!found) {
-      *error = "unknown RSS hash type '" + std::string(item) +
-               "' (known: ipv4, tcp-ipv4, udp-ipv4, ipv6, tcp-ipv6, udp-ipv6, ipv6-ex, tcp-ipv6-ex, udp-ipv6-ex, "
+      *error = "unknown RSS hash type '" + std::string(item) + "' (known: " + flag_names_list(kTypeNames) +
                "all, default, none)";
       return false;
     }
@@ -177,9 +168,9 @@ std::unique_ptr<RssPipeline> RssPipeline::create(const RssConfig& cfg, std::stri
     return nullptr;
   }
   for (const auto& t : kTypeNames)
-    if ((cfg.hash_types & t.type) && cfg.key.size() < tuple_len_of(t.type) + 4) {
+    if ((cfg.hash_types & t.bit) && cfg.key.size() < tuple_len_of(t.bit) + 4) {
       *error = "RSS key of " + std::to_string(cfg.key.size()) + " bytes is too short for hash type " + t.name +
-               " (needs " + std::to_string(tuple_len_of(t.type) + 4) + ")";
+               " (needs " + std::to_string(tuple_len_of(t.bit) + 4) + ")";
       return nullptr;
     }
   if (cfg.queues == 0 || cfg.queues > 65536) {

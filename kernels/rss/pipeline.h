@@ -26,27 +26,22 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/common/enum_names.h"
 #include "kernels/packet/corpus.h"
 #include "kernels/packet/nvgre.h"
 #include "kernels/rss/toeplitz.h"
 
 namespace eb {
 
-// NDIS_HASH_* bit values.
-enum RssHashType : uint32_t {
-  kRssHashNone = 0,
-  kRssHashIPv4 = 0x00000100,
-  kRssHashTcpIPv4 = 0x00000200,
-  kRssHashIPv6 = 0x00000400,
-  kRssHashIPv6Ex = 0x00000800,
-  kRssHashTcpIPv6 = 0x00001000,
-  kRssHashTcpIPv6Ex = 0x00002000,
-  kRssHashUdpIPv4 = 0x00004000,
-  kRssHashUdpIPv6 = 0x00008000,
-  kRssHashUdpIPv6Ex = 0x00010000,
-};
-constexpr uint32_t kRssHashAll = kRssHashIPv4 | kRssHashTcpIPv4 | kRssHashUdpIPv4 | kRssHashIPv6 | kRssHashTcpIPv6 |
-                                 kRssHashUdpIPv6 | kRssHashIPv6Ex | kRssHashTcpIPv6Ex | kRssHashUdpIPv6Ex;
+// NDIS_HASH_* bit values: X(constant, value, name), in the order names are written out.
+#define EB_RSS_HASH_TYPES(X)                                                                       \
+  X(kRssHashIPv4, 0x00000100, "ipv4") X(kRssHashTcpIPv4, 0x00000200, "tcp-ipv4")                  \
+  X(kRssHashUdpIPv4, 0x00004000, "udp-ipv4") X(kRssHashIPv6, 0x00000400, "ipv6")                  \
+  X(kRssHashTcpIPv6, 0x00001000, "tcp-ipv6") X(kRssHashUdpIPv6, 0x00008000, "udp-ipv6")           \
+  X(kRssHashIPv6Ex, 0x00000800, "ipv6-ex") X(kRssHashTcpIPv6Ex, 0x00002000, "tcp-ipv6-ex")         \
+  X(kRssHashUdpIPv6Ex, 0x00010000, "udp-ipv6-ex")
+enum RssHashType : uint32_t { kRssHashNone = 0, EB_RSS_HASH_TYPES(EB_FLAG_CONSTANT) };
+constexpr uint32_t kRssHashAll = 0 EB_RSS_HASH_TYPES(EB_FLAG_OR);
 // Without the EX types (what most NICs enable).
 constexpr uint32_t kRssHashDefault = kRssHashIPv4 | kRssHashTcpIPv4 | kRssHashUdpIPv4 | kRssHashIPv6 |
                                      kRssHashTcpIPv6 | kRssHashUdpIPv6;

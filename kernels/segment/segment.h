@@ -48,29 +48,35 @@
 #include <string>
 #include <vector>
 
+#include "kernels/common/enum_names.h"
 #include "kernels/common/registry.h"
 #include "kernels/packet/caps.h"
 #include "kernels/packet/nvgre.h"
 
 namespace eb {
 
-// Why a super-packet cannot be segmented. Stable order (JSON output): append only.
-enum class SegmentError : uint8_t {
-  ok = 0,
-  parse_error,           // the frame is not a well-formed NVGRE packet (layout.error says why)
-  not_tcp,               // inner L4 is not TCP: LSOv2 segments TCP only
-  header_too_large,      // header (frame start .. end of TCP header) > the profile's MaxHeaderSize
-  mss_zero,              // MSS of 0
-  mss_too_large,         // a segment of MSS payload bytes would overflow a 16-bit IP length field
-  trailing_bytes,        // bytes after the end of the outer IP packet: lengths disagree with the frame
-  inner_length_mismatch, // the inner IP packet does not end where the outer IP packet ends
-  output_too_small,      // caller's arena / segment table / header arena smaller than the plan
-  unsupported,           // this implementation cannot do this packet (a peer's limits); see message
-  sg_mismatch,           // gather: the scatter-gather list does not describe this send's plan
-  not_udp,               // inner L4 is not UDP: USO (kernels/uso/) segments UDP only
-  l4_length_mismatch,    // the UDP length does not reach the end of the inner IP packet
-  count_
-};
+// Why a super-packet cannot be segmented: X(id, sentence). Stable order (JSON output): append only.
+#define EB_SEGMENT_ERROR_VALUES(X)                                                                                    \
+  X(ok, "segmented")                                                                                                  \
+  /* layout.error says why */                                                                                         \
+  X(parse_error, "the frame does not parse as an NVGRE packet, so it cannot be segmented")                           \
+  X(not_tcp, "the inner transport is not TCP; LSOv2 segments TCP sends only")                                        \
+  X(header_too_large,                                                                                                 \
+    "the header (frame start to the end of the TCP/UDP header) is larger than the profile's MaxHeaderSize")          \
+  X(mss_zero, "the MSS is 0")                                                                                         \
+  X(mss_too_large, "a segment of MSS payload bytes would not fit the 16-bit IP length fields")                       \
+  X(trailing_bytes, "the frame has bytes after the end of the outer IP packet")                                      \
+  X(inner_length_mismatch, "the inner IP packet does not end where the outer IP packet ends")                        \
+  /* caller's arena / segment table / header arena smaller than the plan */                                           \
+  X(output_too_small, "the output buffers are smaller than the segment plan needs")                                  \
+  /* a peer's limits; see the implementation's message */                                                             \
+  X(unsupported, "this implementation does not support this kind of packet")                                         \
+  /* gather: the scatter-gather list does not describe this send's plan */                                            \
+  X(sg_mismatch, "the scatter-gather list does not describe this send")                                              \
+  /* USO (kernels/uso/) segments UDP only */                                                                          \
+  X(not_udp, "the inner transport is not UDP; USO segments UDP sends only")                                          \
+  X(l4_length_mismatch, "the UDP length is neither 0 nor the length to the end of the inner IP packet")
+enum class SegmentError : uint8_t { EB_SEGMENT_ERROR_VALUES(EB_ENUM_ID) count_ };
 const char* segment_error_name(SegmentError e);     // "header_too_large", ...
 const char* segment_error_message(SegmentError e);  // one sentence
 

@@ -7,47 +7,11 @@
 namespace eb {
 
 const char* segment_error_name(SegmentError e) {
-  switch (e) {
-    case SegmentError::ok: return "ok";
-    case SegmentError::parse_error: return "parse_error";
-    case SegmentError::not_tcp: return "not_tcp";
-    case SegmentError::header_too_large: return "header_too_large";
-    case SegmentError::mss_zero: return "mss_zero";
-    case SegmentError::mss_too_large: return "mss_too_large";
-    case SegmentError::trailing_bytes: return "trailing_bytes";
-    case SegmentError::inner_length_mismatch: return "inner_length_mismatch";
-    case SegmentError::output_too_small: return "output_too_small";
-    case SegmentError::unsupported: return "unsupported";
-    case SegmentError::sg_mismatch: return "sg_mismatch";
-    case SegmentError::not_udp: return "not_udp";
-    case SegmentError::l4_length_mismatch: return "l4_length_mismatch";
-    case SegmentError::count_: break;
-  }
-  return "unknown";
+  return EB_ENUM_LOOKUP(EB_SEGMENT_ERROR_VALUES, EB_ENUM_NAME, e, "unknown");
 }
 
 const char* segment_error_message(SegmentError e) {
-  switch (e) {
-    case SegmentError::ok: return "segmented";
-    case SegmentError::parse_error: return "the frame does not parse as an NVGRE packet, so it cannot be segmented";
-    case SegmentError::not_tcp: return "the inner transport is not TCP; LSOv2 segments TCP sends only";
-    case SegmentError::header_too_large:
-      return "the header (frame start to the end of the TCP/UDP header) is larger than the profile's MaxHeaderSize";
-    case SegmentError::mss_zero: return "the MSS is 0";
-    case SegmentError::mss_too_large:
-      return "a segment of MSS payload bytes would not fit the 16-bit IP length fields";
-    case SegmentError::trailing_bytes: return "the frame has bytes after the end of the outer IP packet";
-    case SegmentError::inner_length_mismatch:
-      return "the inner IP packet does not end where the outer IP packet ends";
-    case SegmentError::output_too_small: return "the output buffers are smaller than the segment plan needs";
-    case SegmentError::unsupported: return "this implementation does not support this kind of packet";
-    case SegmentError::sg_mismatch: return "the scatter-gather list does not describe this send";
-    case SegmentError::not_udp: return "the inner transport is not UDP; USO segments UDP sends only";
-    case SegmentError::l4_length_mismatch:
-      return "the UDP length is neither 0 nor the length to the end of the inner IP packet";
-    case SegmentError::count_: break;
-  }
-  return "unknown segmentation error";
+  return EB_ENUM_LOOKUP(EB_SEGMENT_ERROR_VALUES, EB_ENUM_TEXT, e, "unknown segmentation error");
 }
 
 SegmentPlan plan_segments(const SegmentInput& in) {

@@ -293,6 +293,43 @@ def _summarize_input(fam, inp, rows, limit_rows, speed, cost_metric, cv_threshol
         peer_wins=[p.impl for p in peers if bs and (speed.of(p) or 0) > bs])
 
 
+@dataclass
+class ScalingPoint:
+    """One thread count of a row run at several (rxpath: 1..N threads, wall-clock time)."""
+    base: str  # FAMILY/IMPL/INPUT
+    threads: int
+    rate: Optional[float]  # aggregate packets (or items) per second over all threads
+    ns_per_packet_per_core: Optional[float]
+    scaling: Optional[float]  # rate / rate at 1 thread
+    efficiency: Optional[float]  # scaling / threads
+
+
+def thread_scaling(run: Run) -> List[ScalingPoint]:
+    """Rows that ran at more than one thread count, with their aggregate rate, per-core cost and
+    scaling over the 1-thread row (None where that row is missing or has no rate)."""
+    groups: Dict[str, Dict[int, Row]] = {}
+    for r in run.rows.values():
+        if r.ok:
+            base = "/".join(p for p in (r.family, r.impl, r.input) if p)
+            groups.setdefault(base, {})[r.threads] = r
+    out: List[ScalingPoint] = []
+    for base in sorted(groups):
+        by_t = groups[base]
+        if len(by_t) < 2:
+            continue
+        one = by_t.get(1).value("items_per_second") if 1 in by_t else None
+        for t in sorted(by_t):
+            r = by_t[t]
+            rate = r.value("items_per_second")
+            per_core = r.value("ns_per_packet_per_core")
+            if per_core is None and r.value("ns_per_packet") is not None:
+                per_core = r.value("ns_per_packet") * t
+            sc = rate / one if rate and one else None
+            out.append(ScalingPoint(base=base, threads=t, rate=rate, ns_per_packet_per_core=per_core,
+                                    scaling=sc, efficiency=sc / t if sc else None))
+    return out
+
+
 def winner_ranges(sweep: List[InputSummary]) -> List[Tuple[str, float, float]]:
     """Consecutive header sizes with the same winner: [(impl, first size, last size)]."""
     out: List[Tuple[str, float, float]] = []

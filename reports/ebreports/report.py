@@ -259,6 +259,19 @@ def write_markdown(path, runs, summaries, matrix, trend_list, cv_threshold, sect
                     an.BYTES.fmt(d[n].value("bytes_per_second")) + " GB/s" if n in d else ""
                     for n in names)))
             L.append("")
+        scaling = an.thread_scaling(s.run)
+        if scaling:
+            L += ["### thread scaling", "",
+                  "Rows run at several thread counts (wall-clock time): the aggregate rate over "
+                  "all threads, the time one thread spends per packet, and the aggregate rate over "
+                  "the 1-thread row's (*efficiency*: that ratio per thread).", "",
+                  "| row | threads | aggregate Mpps | ns/packet per core | scaling | efficiency |",
+                  "|---|--:|--:|--:|--:|--:|"]
+            for p in scaling:
+                L.append("| %s | %d | %s | %s | %s | %s |" % (
+                    p.base, p.threads, an.ITEMS.fmt(p.rate), an.fmt_num(p.ns_per_packet_per_core),
+                    an.fmt_ratio(p.scaling), an.fmt_pct(p.efficiency)))
+            L.append("")
         if s.noisy:
             L += ["### noise", "", "Rows with CV above %.0f%%:" % (100 * cv_threshold), ""]
             L += ["- %s: %.1f%% over %d repetitions" % (r.key, 100 * (r.cv() or 0), r.n)

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bench/common/bench_common.h"
+#include "bench/common/inputs.h"
 #include "bench/common/machine.h"
 #include "kernels/common/arch.h"
 #include "bench/common/pmu.h"
@@ -87,6 +88,35 @@ TEST_F(PresetEnv, ThreadCountsCoverOneToOnlineCpus) {
   auto v = thread_counts();
   ASSERT_EQ(static_cast<long>(v.size()), cpus);
   for (long i = 0; i < cpus; ++i) EXPECT_EQ(v[static_cast<size_t>(i)], i + 1);
+}
+
+// The cache-level corpora: each level's corpus fits that cache of cpu0 (as sysfs / CPUID report
+// it) and not the level below, and `mem` is beyond every cache.
+TEST(CacheCorpora, EachLevelFitsItsCacheAndNotTheOneBelow) {
+  std::string source;
+  std::map<int, uint64_t> level_bytes;  // data or unified caches of cpu0
+  for (const CacheLevel& c : detect_caches(&source))
+    if (c.type != "Instruction") level_bytes[c.level] = std::max(level_bytes[c.level], c.bytes);
+  const std::vector<CacheCorpus> sizes = cache_corpus_sizes();
+  ASSERT_GE(sizes.size(), 2u);
+  EXPECT_EQ(sizes.back().level, "mem");
+  for (size_t i = 1; i < sizes.size(); ++i) EXPECT_GT(sizes[i].bytes, sizes[i - 1].bytes) << sizes[i].level;
+  uint64_t largest = 0;
+  for (const auto& [lvl, bytes] : level_bytes) largest = std::max(largest, bytes);
+  EXPECT_GE(sizes.back().bytes, std::max<uint64_t>(2 * largest, uint64_t{64} << 20));
+
+  const CorpusInputs inputs = cache_level_inputs("imix", "imix");
+  ASSERT_EQ(inputs.size(), sizes.size());
+  for (size_t i = 0; i + 1 < inputs.size() && i < 2; ++i) {  // l1 and l2: small enough to generate here
+    EXPECT_EQ(inputs[i]->label, "imix-" + sizes[i].level);
+    const Corpus& c = inputs[i]->get();
+    const double bytes = static_cast<double>(c.total_bytes());
+    EXPECT_GT(bytes, 0.5 * static_cast<double>(sizes[i].bytes)) << inputs[i]->label;
+    EXPECT_LT(bytes, 1.5 * static_cast<double>(sizes[i].bytes)) << inputs[i]->label;
+    const int level = static_cast<int>(i) + 1;
+    if (level_bytes.count(level)) EXPECT_LT(bytes, static_cast<double>(level_bytes[level])) << inputs[i]->label;
+    if (level_bytes.count(level - 1)) EXPECT_GT(bytes, static_cast<double>(level_bytes[level - 1])) << inputs[i]->label;
+  }
 }
 
 TEST(SizeLabel, Units) {

@@ -352,3 +352,26 @@ def test_sparse_files_still_report(tmp_path):
     g = inputs(s, "unknown", "checksum")["1500"]
     assert g["best"] == "adc64" and close(g["speedup_over_reference"], 3.0)
     assert machine(s, "x")["skipped"] == {"checksum/avx512/1500": "CPU lacks AVX512BW"}
+
+
+def test_thread_scaling_table_from_rows_at_several_thread_counts(tmp_path):
+    """Rows at 1 and 2 threads (rxpath's shape): the report's scaling table holds the aggregate
+    rate, the per-core cost and the ratio of the aggregate rates, as the file says them."""
+    rows = []
+    for threads, mpps, per_core in ((1, 10.0, 100.0), (2, 18.0, 111.0)):
+        name = "rxpath/best/default-4k/real_time/threads:%d" % threads
+        for i in range(3):
+            rows.append({"name": name, "run_name": name, "run_type": "iteration", "repetitions": 3,
+                         "repetition_index": i, "threads": threads, "iterations": 1000,
+                         "real_time": 4096 * per_core / threads, "cpu_time": 4096 * per_core,
+                         "time_unit": "ns", "items_per_second": mpps * 1e6,
+                         "bytes_per_second": mpps * 1e6 * 300, "ns_per_packet": per_core / threads,
+                         "ns_per_packet_per_core": per_core, "mpps": mpps})
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps({"context": {"machine_class": "test-machine"}, "benchmarks": rows}))
+    p = run_tool("report", path, "--out", tmp_path / "out", "--no-html")
+    assert p.returncode == 0, p.stderr
+    md = (tmp_path / "out" / "report.md").read_text()
+    assert "### thread scaling" in md
+    assert "| rxpath/best/default-4k | 1 | 10.0 | 100 | 1.00× | 100% |" in md
+    assert "| rxpath/best/default-4k | 2 | 18.0 | 111 | %.2f× | %.0f%% |" % (18.0 / 10.0, 100 * 18.0 / 10.0 / 2) in md

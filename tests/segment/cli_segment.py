@@ -13,72 +13,24 @@ usage: cli_segment.py ENCAPBENCH WORKDIR
 """
 import json
 import os
-import subprocess
 import sys
 
-import struct
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from split_cli_harness import Harness, all_good, inner_ip, outer_ip, read_pcap, tshark_checksum_statuses  # noqa: E402
+from scapy.all import IP, TCP, rdpcap  # noqa: E402
 
-from scapy.all import GRE, IP, TCP, Dot1Q, Ether, rdpcap  # noqa: E402
-
-EB, WORK = sys.argv[1], sys.argv[2]
-os.makedirs(WORK, exist_ok=True)
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
-
-
-def run(*args, expect=None):
-    p = subprocess.run([EB, *args], capture_output=True, text=True)
-    if expect is not None:
-        check(p.returncode == expect, f"{' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr.strip()}")
-    return p
-
-
-def path(name):
-    return os.path.join(WORK, name)
+h = Harness(sys.argv[1], sys.argv[2])
+check, run, path = h.check, h.run, h.path
 
 
 def tshark_all_good(pcap):
-    out = subprocess.run(["tshark", "-n", "-r", pcap, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                          "-T", "fields", "-E", "separator=;", "-e", "ip.checksum.status", "-e", "tcp.checksum.status",
-                          "-e", "gre.checksum.status"], capture_output=True, text=True).stdout
-    bad = 0
-    for line in out.splitlines():
-        ip, tcp, gre = (line.split(";") + ["", "", ""])[:3]
-        vals = [v for v in ip.split(",") if v] + ([tcp] if tcp else []) + ([gre] if gre else [])
-        if any(v != "1" for v in vals):
-            bad += 1
-    return len(out.splitlines()), bad
-
-
-def read_pcap_records(name):
-    """Classic pcap records, read here: scapy cuts records above 65535 bytes (64 KiB sends are longer)."""
-    data = open(name, "rb").read()
-    magic = struct.unpack_from("<I", data, 0)[0]
-    end = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    out, off = [], 24
-    while off + 16 <= len(data):
-        _s, _f, incl, _orig = struct.unpack_from(end + "IIII", data, off)
-        out.append(data[off + 16:off + 16 + incl])
-        off += 16 + incl
-    return out
-
-
-def outer_ip(pkt):
-    """The outer IP layer (IPv4 or IPv6), after an optional 802.1Q tag."""
-    l3 = pkt[Ether].payload
-    return l3.payload if isinstance(l3, Dot1Q) else l3
+    statuses = tshark_checksum_statuses(pcap, "tcp")
+    return len(statuses), sum(not all_good(st) for st in statuses)
 
 
 def inner_layers(pkt):
     """The inner IP layer and TCP layer (below GRE / inner Ethernet)."""
-    g = pkt.getlayer(GRE)
-    inner_eth = g.getlayer(Ether)
-    ip = inner_eth.payload
+    ip = inner_ip(pkt)
     return ip, ip.getlayer(TCP)
 
 
@@ -86,7 +38,7 @@ def inner_layers(pkt):
 run("corpus", "--preset", "lso", "--out", path("lso.pcap"), expect=0)
 inspect = run("inspect", "--in", path("lso.pcap"), "--large-send", "--json", expect=0)
 sends = [json.loads(line) for line in inspect.stdout.splitlines()]
-raw_in = read_pcap_records(path("lso.pcap"))
+raw_in = read_pcap(path("lso.pcap"))
 mss = 1360  # at or below every MSS the preset's senders use (1500-byte MTU, all combinations)
 res = run("segment", "--in", path("lso.pcap"), "--mss", str(mss), "--out", path("lso-seg.pcap"), "--json", expect=0)
 lines = [json.loads(line) for line in res.stdout.splitlines()]
@@ -130,15 +82,9 @@ for s, raw in zip(sends, raw_in):
 check(k == len(segs), f"{len(segs)} segments read, {k} accounted for")
 
 # --- 2. every materialising implementation writes the reference's file -------------------
-ref = run("segment", "--in", path("lso.pcap"), "--mss", str(mss), "--out", path("ref.pcap"), "--impl", "reference", expect=0)
-ref_bytes = open(path("ref.pcap"), "rb").read()
-for impl in ["fused", "zerocopy", "fused-avx2", "fused-neon", "fused-adc64x2"]:
-    p = run("segment", "--in", path("lso.pcap"), "--mss", str(mss), "--out", path(impl + ".pcap"), "--impl", impl)
-    # Architecture-specific rows exist only where they were compiled; CPU-specific ones may not run.
-    if p.returncode == 2 and ("cannot run here" in p.stderr or "unknown segment implementation" in p.stderr):
-        continue
-    check(p.returncode == 0, f"--impl {impl}: exit {p.returncode} {p.stderr.strip()}")
-    check(open(path(impl + ".pcap"), "rb").read() == ref_bytes, f"--impl {impl}: output differs from the reference's")
+# Architecture-specific rows exist only where they were compiled; CPU-specific ones may not run.
+h.same_as_reference("segment", path("lso.pcap"), mss, ["fused", "zerocopy", "fused-avx2", "fused-neon", "fused-adc64x2"],
+                    skip=("cannot run here", "unknown segment implementation"))
 
 # --- 3. mixed traffic: refusals reported, the rest verifies --------------------------------
 run("corpus", "--preset", "mixed", "--packets", "300", "--out", path("mixed.pcap"), expect=0)
@@ -156,12 +102,6 @@ p = run("segment", "--in", path("mixed.pcap"), "--mss", "1000", "--out", path("m
         "tx=all,rx=all,lso=all,rss=all,vmq=all,uso=none,max=1024", expect=0)
 
 # --- 4. usage and input errors -------------------------------------------------------------
-for args in (["--mss", "0"], ["--mss", "1000", "--impl", "nosuch"], ["--mss", "1000", "--caps", "bogus"]):
-    p = run("segment", "--in", path("lso.pcap"), "--out", path("x.pcap"), *args, expect=2)
-    check(p.stderr.count("\n") == 1 and p.stderr.startswith("encapbench: "), f"{args}: one-line error, got {p.stderr!r}")
-run("segment", "--in", path("missing.pcap"), "--mss", "1000", "--out", path("x.pcap"), expect=2)
-
-if failures:
-    print(f"{len(failures)} failure(s)", file=sys.stderr)
-    sys.exit(1)
-print("cli_segment: ok")
+h.usage_errors("segment", path("lso.pcap"),
+               (["--mss", "0"], ["--mss", "1000", "--impl", "nosuch"], ["--mss", "1000", "--caps", "bogus"]))
+h.finish("cli_segment")

@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/checksum/offload.h"
@@ -17,6 +20,7 @@
 #include "kernels/common/byteorder.h"
 #include "datasets/nvgre_build.h"
 #include "kernels/segment/segment.h"
+#include "testing/guard_page.h"
 
 namespace eb::segtest {
 
@@ -130,25 +134,38 @@ inline uint32_t pseudo_sum(const uint8_t* seg, const NvgreLayout& L, uint32_t l4
   const IpLayout& ip = L.inner;
   if (ip.version == IpVersion::v4)
     return pseudo_header_sum_v4(seg + ip.src_offset(), seg + ip.dst_offset(), proto, l4_len);
-  const uint32_t src = ip.ip6_home_addr_offset ? ip.ip6_home_addr_offset : ip.src_offset();
-  const uint32_t dst = ip.ip6_rt2_addr_offset ? ip.ip6_rt2_addr_offset : ip.dst_offset();
-  return pseudo_header_sum_v6(seg + src, seg + dst, proto, l4_len);
+  return pseudo_header_sum_v6(seg + ip.pseudo_src_offset(), seg + ip.pseudo_dst_offset(), proto, l4_len);
 }
 
-// Checks every LSOv2 rule on `segs` produced from send `s` at `mss`. Returns "" or the first
-// violation found.
-inline std::string check_segments(const Send& s, uint32_t mss, const std::vector<std::vector<uint8_t>>& segs) {
+// The transport's part of a split: the L4 header bytes (offset from the L4 header, length) a
+// frame may change, and `check(i, frame, n)`: "" when frame i of n obeys the transport's rules,
+// else what is wrong.
+struct L4Rules {
+  L4Proto l4 = L4Proto::tcp;
+  const char* unit = "segment";  // one output frame, in messages
+  std::vector<std::pair<uint32_t, uint32_t>> may_change;
+  std::function<std::string(uint32_t i, const std::vector<uint8_t>& frame, uint32_t n)> check;
+};
+
+// Checks the rules every split of send `s` at `mss` obeys, LSOv2 and USO alike, on `frames`:
+// each frame's length, that it parses (as ordinary traffic, no large-send help) with the send's
+// header size, that every header byte but the rewritten ones (IP lengths, IPv4 IDs and
+// checksums, GRE checksum, the transport's) is the send's, the IP lengths, IDs + i and checksums,
+// the GRE checksum, the transport's rules, the checksum family's receive-side verify, and that
+// the payloads join to the send's. Returns "" or the first violation found.
+inline std::string check_split(const Send& s, uint32_t mss, const std::vector<std::vector<uint8_t>>& frames,
+                               const L4Rules& rules) {
   const NvgreLayout& L = s.layout;
   const uint32_t H = L.payload_offset, P = L.payload_len;
   const uint32_t n = P == 0 ? 1 : (P + mss - 1) / mss;
-  auto at = [](uint32_t i, const std::string& what) { return "segment " + std::to_string(i) + ": " + what; };
-  if (segs.size() != n) return "expected " + std::to_string(n) + " segments, got " + std::to_string(segs.size());
+  const std::string unit = rules.unit;
+  auto at = [&](uint32_t i, const std::string& what) { return unit + " " + std::to_string(i) + ": " + what; };
+  if (L.l4 != rules.l4) return "not a send of the transport the rules are for";
+  if (frames.size() != n) return "expected " + std::to_string(n) + " " + unit + "s, got " + std::to_string(frames.size());
   const uint8_t* f = s.frame.data();
   const uint16_t oid = L.outer_ipv4() ? load_be16(f + L.outer.offset + 4) : 0;
   const uint16_t iid = L.inner_ipv4() ? load_be16(f + L.inner.offset + 4) : 0;
-  const uint32_t seq0 = load_be32(f + L.l4_offset + 4);
-  const uint8_t flags0 = f[L.l4_offset + 13];
-  // Header bytes a segment may change.
+  // Header bytes a frame may change.
   std::vector<bool> may_change(H, false);
   auto mark = [&](uint32_t off, uint32_t len) {
     for (uint32_t k = 0; k < len; ++k) may_change[off + k] = true;
@@ -157,18 +174,17 @@ inline std::string check_segments(const Send& s, uint32_t mss, const std::vector
     if (ip->version == IpVersion::v4) mark(ip->offset + 2, 4), mark(ip->offset + 10, 2);
     else mark(ip->offset + 4, 2);
   }
-  mark(L.l4_offset + 4, 4), mark(L.l4_offset + 13, 1), mark(L.l4_offset + 16, 2);
+  for (const auto& [off, len] : rules.may_change) mark(L.l4_offset + off, len);
   if (L.gre_checksum_present) mark(L.gre_checksum_offset, 2);
 
   std::vector<uint8_t> joined;
-  uint64_t expected_seq = seq0;
   for (uint32_t i = 0; i < n; ++i) {
-    const std::vector<uint8_t>& g = segs[i];
+    const std::vector<uint8_t>& g = frames[i];
     const uint32_t len = i + 1 < n ? mss : P - (n - 1) * mss;
     if (g.size() != H + len) return at(i, "length " + std::to_string(g.size()) + ", expected " + std::to_string(H + len));
-    const NvgreLayout sl = parse_nvgre(g);  // a wire segment parses without large-send help
-    if (!sl.ok()) return at(i, std::string("does not parse: ") + parse_error_name(sl.error));
-    if (sl.header_size != L.header_size || sl.l4 != L4Proto::tcp || sl.payload_len != len)
+    const NvgreLayout gl = parse_nvgre(g);  // a wire frame parses without large-send help
+    if (!gl.ok()) return at(i, std::string("does not parse: ") + parse_error_name(gl.error));
+    if (gl.header_size != L.header_size || gl.l4 != rules.l4 || gl.payload_len != len)
       return at(i, "parsed header size / L4 / payload length differ from the super-packet's");
     for (uint32_t k = 0; k < H; ++k)
       if (!may_change[k] && g[k] != f[k]) return at(i, "header byte " + std::to_string(k) + " changed");
@@ -184,26 +200,132 @@ inline std::string check_segments(const Send& s, uint32_t mss, const std::vector
     };
     if (auto e = ip_fields(L.outer, oid, "outer"); !e.empty()) return at(i, e);
     if (auto e = ip_fields(L.inner, iid, "inner"); !e.empty()) return at(i, e);
-    // TCP.
-    const uint8_t* tcp = g.data() + L.l4_offset;
-    if (load_be32(tcp + 4) != static_cast<uint32_t>(expected_seq)) return at(i, "TCP sequence number");
-    uint8_t want = flags0;
-    if (i > 0) want &= 0x7F;                    // CWR only on the first
-    if (i + 1 < n) want &= ~uint8_t{0x09};      // FIN, PSH only on the last
-    if (tcp[13] != want) return at(i, "TCP flags");
-    const uint32_t tcp_len = static_cast<uint32_t>(g.size()) - L.l4_offset;
-    if (!sum_verifies(tcp, tcp_len, pseudo_sum(g.data(), L, tcp_len))) return at(i, "TCP checksum");
+    if (auto e = rules.check(i, g, n); !e.empty()) return at(i, e);
     if (L.gre_checksum_present && !sum_verifies(g.data() + L.gre_offset, g.size() - L.gre_offset))
       return at(i, "GRE checksum");
     // The checksum family's receive-side verify (its reference kernel) must agree.
-    const VerifyResult v = checksum_verify(g.data(), sl, reference_checksum());
+    const VerifyResult v = checksum_verify(g.data(), gl, reference_checksum());
     if (v.any_bad() || v.l4 != CsumStatus::good) return at(i, "checksum_verify reports a bad or missing checksum");
-    expected_seq += len;
     joined.insert(joined.end(), g.begin() + H, g.end());
   }
   if (joined.size() != P || !std::equal(joined.begin(), joined.end(), s.frame.begin() + H))
-    return "segment payloads joined in sequence order differ from the original payload";
+    return unit + " payloads joined in order differ from the original payload";
   return {};
+}
+
+// Checks every LSOv2 rule on `segs` produced from send `s` at `mss` (check_split with TCP's:
+// sequence numbers advance by the payload, CWR on the first segment only, FIN and PSH on the
+// last only, the TCP checksum over each segment's own pseudo-header). "" or the first violation.
+inline std::string check_segments(const Send& s, uint32_t mss, const std::vector<std::vector<uint8_t>>& segs) {
+  const NvgreLayout& L = s.layout;
+  const uint32_t seq0 = load_be32(s.frame.data() + L.l4_offset + 4);
+  const uint8_t flags0 = s.frame[L.l4_offset + 13];
+  L4Rules tcp{L4Proto::tcp, "segment", {{4, 4}, {13, 1}, {16, 2}}, nullptr};
+  tcp.check = [&](uint32_t i, const std::vector<uint8_t>& g, uint32_t n) -> std::string {
+    const uint8_t* th = g.data() + L.l4_offset;
+    if (load_be32(th + 4) != static_cast<uint32_t>(seq0 + uint64_t{i} * mss)) return "TCP sequence number";
+    uint8_t want = flags0;
+    if (i > 0) want &= 0x7F;                // CWR only on the first
+    if (i + 1 < n) want &= ~uint8_t{0x09};  // FIN, PSH only on the last
+    if (th[13] != want) return "TCP flags";
+    const uint32_t tcp_len = static_cast<uint32_t>(g.size()) - L.l4_offset;
+    if (!sum_verifies(th, tcp_len, pseudo_sum(g.data(), L, tcp_len))) return "TCP checksum";
+    return "";
+  };
+  return check_split(s, mss, segs, tcp);
+}
+
+constexpr IpVersion v4 = IpVersion::v4, v6 = IpVersion::v6;
+inline constexpr std::pair<IpVersion, IpVersion> kCombos[] = {{v4, v4}, {v4, v6}, {v6, v4}, {v6, v6}};
+
+inline std::string combo(IpVersion o, IpVersion i) {
+  return std::string(o == v4 ? "v4" : "v6") + (i == v4 ? "v4" : "v6");
+}
+
+// Every record of `impls` this machine can run, peers excluded (they have their own tests).
+inline std::vector<const SegmentImpl*> runnable(const std::vector<SegmentImpl>& impls) {
+  std::vector<const SegmentImpl*> v;
+  for (const auto& r : impls)
+    if (r.info.supported() && r.info.kind != ImplKind::peer) v.push_back(&r);
+  return v;
+}
+
+using SplitChecker = std::string (*)(const Send&, uint32_t mss, const std::vector<std::vector<uint8_t>>&);
+
+// Runs every runnable record of `impls` on one send of transport `l4`: the reference must satisfy
+// the rules (`check`), every other must produce exactly the reference's bytes and slice table,
+// touching nothing else, and (scatter-gather) describe + gather the same frames, the payload
+// referenced in place, not copied.
+inline void check_all(const std::vector<SegmentImpl>& impls, L4Proto l4, SplitChecker check, const Send& s,
+                      uint32_t mss, uint32_t max_header = 256) {
+  SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
+  ASSERT_TRUE(s.layout.ok()) << parse_error_name(s.layout.error);
+  const SegmentImpl& reference = *find_impl(impls, "reference");
+  const auto ref = run_impl(reference, s, mss, max_header, l4);
+  ASSERT_EQ(ref.error, SegmentError::ok) << segment_error_name(ref.error);
+  EXPECT_EQ(ref.count, ref.plan.segments);
+  EXPECT_TRUE(ref.canary_intact);
+  EXPECT_EQ(check(s, mss, ref.segments), "");
+  for (const SegmentImpl* impl : runnable(impls)) {
+    if (impl == &reference) continue;
+    SCOPED_TRACE(impl->info.name);
+    const auto got = run_impl(*impl, s, mss, max_header, l4);
+    ASSERT_EQ(got.error, SegmentError::ok) << segment_error_name(got.error);
+    EXPECT_TRUE(got.canary_intact);
+    ASSERT_EQ(got.count, ref.count);
+    for (uint32_t i = 0; i < got.count; ++i) {
+      EXPECT_EQ(got.slices[i].offset, ref.slices[i].offset);
+      ASSERT_EQ(got.segments[i], ref.segments[i]) << "frame " << i;
+    }
+    if (!impl->describe) continue;
+    const SegmentInput in{s.frame.data(), s.frame.size(), &s.layout, mss, max_header, l4};
+    std::vector<uint8_t> headers(ref.plan.header_bytes, 0x5A);
+    std::vector<SgEntry> entries(ref.plan.segments);
+    uint32_t n = 0;
+    ASSERT_EQ(impl->run_sg(in, SgOutput{headers.data(), headers.size(), entries.data(), entries.size()}, &n),
+              SegmentError::ok);
+    ASSERT_EQ(n, ref.count);
+    for (uint32_t i = 0; i < n; ++i) {
+      EXPECT_EQ(entries[i].payload_offset, ref.plan.header_len + i * mss);  // a reference, not a copy
+      EXPECT_EQ(entries[i].payload_len, ref.plan.segment_payload_len(i));
+    }
+    std::vector<uint8_t> arena(ref.plan.arena_bytes, kCanary);
+    std::vector<SegmentSlice> slices(n);
+    ASSERT_EQ(gather_segments(in, entries.data(), n, headers.data(),
+                              SegmentOutput{arena.data(), arena.size(), slices.data(), slices.size()}),
+              SegmentError::ok);
+    EXPECT_EQ(arena, ref.arena);
+  }
+}
+
+// Every runnable record of `impls` on send `s` of transport `l4` at `mss`, with the input frame,
+// the output arena and the header arena each ending at a PROT_NONE page: the reference's frames,
+// materialised and (scatter-gather) through describe + gather.
+inline void check_guarded(const std::vector<SegmentImpl>& impls, L4Proto l4, const Send& s, uint32_t mss) {
+  SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
+  test::GuardedBuffer frame(s.frame.size());
+  frame.copy_from(s.frame.data(), s.frame.size());
+  const SegmentInput in{frame.data(), frame.size(), &s.layout, mss, 256, l4};
+  const SegmentPlan plan = plan_segments(in);
+  ASSERT_TRUE(plan.ok());
+  const auto ref = run_impl(*find_impl(impls, "reference"), s, mss, 256, l4);
+  for (const SegmentImpl* impl : runnable(impls)) {
+    SCOPED_TRACE(impl->info.name);
+    test::GuardedOutput arena(plan.arena_bytes);
+    std::vector<SegmentSlice> slices(plan.segments);
+    ASSERT_EQ(impl->run(in, {arena.data(), arena.size(), slices.data(), slices.size()}), SegmentError::ok);
+    for (uint32_t k = 0; k < plan.segments; ++k)
+      ASSERT_EQ(0, std::memcmp(arena.data() + slices[k].offset, ref.segments[k].data(), slices[k].length));
+    if (!impl->describe) continue;
+    test::GuardedOutput headers(plan.header_bytes);
+    std::vector<SgEntry> e(plan.segments);
+    ASSERT_EQ(impl->run_sg(in, {headers.data(), headers.size(), e.data(), e.size()}), SegmentError::ok);
+    test::GuardedOutput arena2(plan.arena_bytes);
+    ASSERT_EQ(gather_segments(in, e.data(), plan.segments, headers.data(),
+                              {arena2.data(), arena2.size(), slices.data(), slices.size()}),
+              SegmentError::ok);
+    ASSERT_EQ(0, std::memcmp(arena.data(), arena2.data(), plan.arena_bytes));
+  }
 }
 
 }  // namespace eb::segtest

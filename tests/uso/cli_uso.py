@@ -15,46 +15,16 @@ usage: cli_uso.py ENCAPBENCH WORKDIR
 import json
 import os
 import struct
-import subprocess
 import sys
 
-from scapy.all import GRE, IP, UDP, IPv6, Dot1Q, Ether  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "segment"))
+from split_cli_harness import Harness, all_good, inner_ip, outer_ip, read_pcap, tshark_checksum_statuses  # noqa: E402
+from scapy.all import IP, UDP, IPv6, Ether  # noqa: E402
 
 UDP.payload_guess = []  # UDP payloads are random bytes: keep them Raw (no DNS etc. dissection)
 
-EB, WORK = sys.argv[1], sys.argv[2]
-os.makedirs(WORK, exist_ok=True)
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
-
-
-def run(*args, expect=None):
-    p = subprocess.run([EB, *args], capture_output=True, text=True)
-    if expect is not None:
-        check(p.returncode == expect, f"{' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr.strip()}")
-    return p
-
-
-def path(name):
-    return os.path.join(WORK, name)
-
-
-def read_pcap(name):
-    """Classic pcap records (scapy cuts records above 65535 bytes; 64 KiB sends are longer)."""
-    data = open(name, "rb").read()
-    magic = struct.unpack_from("<I", data, 0)[0]
-    end = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    out, off = [], 24
-    while off + 16 <= len(data):
-        _s, _f, incl, _orig = struct.unpack_from(end + "IIII", data, off)
-        out.append(data[off + 16:off + 16 + incl])
-        off += 16 + incl
-    return out
+h = Harness(sys.argv[1], sys.argv[2])
+check, run, path = h.check, h.run, h.path
 
 
 def write_pcap(name, frames):
@@ -66,11 +36,8 @@ def write_pcap(name, frames):
 
 def layers(raw):
     pkt = Ether(raw)
-    l3 = pkt[Ether].payload
-    outer = l3.payload if isinstance(l3, Dot1Q) else l3
-    inner_eth = pkt.getlayer(GRE).getlayer(Ether)
-    inner = inner_eth.payload
-    return pkt, outer, inner, inner.getlayer(UDP)
+    inner = inner_ip(pkt)
+    return pkt, outer_ip(pkt), inner, inner.getlayer(UDP)
 
 
 def scapy_checksums_agree(raw):
@@ -90,13 +57,6 @@ def scapy_checksums_agree(raw):
     cls = IP if isinstance(inner, IP) else IPv6
     ok &= cls(bytes(u))[UDP].chksum == c
     return ok
-
-
-def tshark_statuses(pcap):
-    out = subprocess.run(["tshark", "-n", "-r", pcap, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
-                          "-T", "fields", "-E", "separator=;", "-e", "ip.checksum.status", "-e", "udp.checksum.status",
-                          "-e", "gre.checksum.status"], capture_output=True, text=True).stdout
-    return out.splitlines()
 
 
 # --- 1. a mixed capture: USO sends interleaved with frames that must pass unchanged -------
@@ -124,7 +84,7 @@ check(all(r["action"] != "refused" for r in per), "no send of the preset is refu
 out = read_pcap(path("out.pcap"))
 check(len(out) == summary["frames_out"], f"{len(out)} frames written, summary {summary['frames_out']}")
 
-statuses = tshark_statuses(path("out.pcap"))
+statuses = tshark_checksum_statuses(path("out.pcap"), "udp")
 check(len(statuses) == len(out), f"tshark read {len(statuses)} of {len(out)} frames")
 k = 0
 datagrams = 0
@@ -152,9 +112,8 @@ for i, (frame, r) in enumerate(zip(frames, per)):
             else:
                 check(ip.plen == len(bytes(ip)) - 40, f"frame {i} datagram {d}: {name} IPv6 payload length")
         check(scapy_checksums_agree(raw), f"frame {i} datagram {d}: scapy's checksums differ from ours")
-        st = (statuses[k + d].split(";") + ["", "", ""])[:3]
-        vals = [v for v in st[0].split(",") if v] + [st[1]] + ([st[2]] if st[2] else [])
-        check(all(v == "1" for v in vals), f"frame {i} datagram {d}: tshark checksum status {statuses[k + d]}")
+        check(statuses[k + d][1] != "" and all_good(statuses[k + d]),
+              f"frame {i} datagram {d}: tshark checksum status {statuses[k + d]}")
         joined += data
     check(joined == want_payload, f"frame {i}: datagram payloads do not join to the send's payload")
     datagrams += n
@@ -163,15 +122,8 @@ check(k == len(out), f"{k} of {len(out)} written frames accounted for")
 check(datagrams == summary["datagrams_out"], "summary datagrams_out")
 
 # --- 2. every implementation writes the reference's file -----------------------------------
-run("uso", "--in", path("uso.pcap"), "--mss", str(mss), "--out", path("ref.pcap"), "--impl", "reference", expect=0)
-ref_bytes = open(path("ref.pcap"), "rb").read()
 listing = json.loads(run("list", "--family", "uso", "--json", expect=0).stdout)
-for impl in [r["name"] for r in listing if r["name"] != "reference"]:
-    p = run("uso", "--in", path("uso.pcap"), "--mss", str(mss), "--out", path(impl + ".pcap"), "--impl", impl)
-    if p.returncode == 2 and "cannot run here" in p.stderr:
-        continue
-    check(p.returncode == 0, f"--impl {impl}: exit {p.returncode} {p.stderr.strip()}")
-    check(open(path(impl + ".pcap"), "rb").read() == ref_bytes, f"--impl {impl}: output differs from the reference's")
+h.same_as_reference("uso", path("uso.pcap"), mss, [r["name"] for r in listing if r["name"] != "reference"])
 
 # --- 3. a send refused (header beyond MaxHeaderSize) passes through unchanged, exit 1 -------
 p = run("uso", "--in", path("uso.pcap"), "--mss", str(mss), "--out", path("small.pcap"), "--caps",
@@ -190,13 +142,7 @@ for frame, r in zip(sends, per):
 check(k == len(out), "refusal run: every written frame accounted for")
 
 # --- 4. usage and input errors -------------------------------------------------------------
-for args in (["--mss", "0"], ["--mss", "1000", "--impl", "nosuch"], ["--mss", "1000", "--caps", "bogus"],
-             ["--mss", "1000", "--caps", "uso=all,uso_min=99"]):
-    p = run("uso", "--in", path("uso.pcap"), "--out", path("x.pcap"), *args, expect=2)
-    check(p.stderr.count("\n") == 1 and p.stderr.startswith("encapbench: "), f"{args}: one-line error, got {p.stderr!r}")
-run("uso", "--in", path("missing.pcap"), "--mss", "1000", "--out", path("x.pcap"), expect=2)
-
-if failures:
-    print(f"{len(failures)} failure(s)", file=sys.stderr)
-    sys.exit(1)
-print("cli_uso: ok")
+h.usage_errors("uso", path("uso.pcap"), (["--mss", "0"], ["--mss", "1000", "--impl", "nosuch"],
+                                          ["--mss", "1000", "--caps", "bogus"],
+                                          ["--mss", "1000", "--caps", "uso=all,uso_min=99"]))
+h.finish("cli_uso")

@@ -24,61 +24,16 @@ using usotest::check_datagrams;
 using usotest::run_uso;
 using usotest::udp_spec;
 
-constexpr IpVersion v4 = IpVersion::v4, v6 = IpVersion::v6;
-const std::pair<IpVersion, IpVersion> kCombos[] = {{v4, v4}, {v4, v6}, {v6, v4}, {v6, v6}};
-
-std::string combo(IpVersion o, IpVersion i) { return std::string(o == v4 ? "v4" : "v6") + (i == v4 ? "v4" : "v6"); }
+using segtest::combo;
+using segtest::kCombos;
+using segtest::v4;
+using segtest::v6;
 
 const UsoImpl& reference_impl() { return *find_impl(uso_impls(), "reference"); }
+std::vector<const UsoImpl*> runnable() { return segtest::runnable(uso_impls()); }
 
-std::vector<const UsoImpl*> runnable() {
-  std::vector<const UsoImpl*> v;
-  for (const auto& r : uso_impls())
-    if (r.info.supported()) v.push_back(&r);
-  return v;
-}
-
-// The reference must satisfy the rules; every other record must produce exactly its bytes and
-// slice table, touch nothing else, and (scatter-gather) describe the same datagrams.
 void check_all(const Send& s, uint32_t mss, uint32_t max_header = 256) {
-  SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
-  ASSERT_TRUE(s.layout.ok()) << parse_error_name(s.layout.error);
-  const auto ref = run_uso(reference_impl(), s, mss, max_header);
-  ASSERT_EQ(ref.error, SegmentError::ok) << segment_error_name(ref.error);
-  EXPECT_EQ(ref.count, ref.plan.segments);
-  EXPECT_TRUE(ref.canary_intact);
-  EXPECT_EQ(check_datagrams(s, mss, ref.segments), "");
-  for (const UsoImpl* impl : runnable()) {
-    if (impl == &reference_impl()) continue;
-    SCOPED_TRACE(impl->info.name);
-    const auto got = run_uso(*impl, s, mss, max_header);
-    ASSERT_EQ(got.error, SegmentError::ok) << segment_error_name(got.error);
-    EXPECT_TRUE(got.canary_intact);
-    ASSERT_EQ(got.count, ref.count);
-    for (uint32_t i = 0; i < got.count; ++i) {
-      EXPECT_EQ(got.slices[i].offset, ref.slices[i].offset);
-      ASSERT_EQ(got.segments[i], ref.segments[i]) << "datagram " << i;
-    }
-    if (impl->describe) {
-      const SegmentInput in = make_uso_input(s.frame.data(), s.frame.size(), s.layout, mss, max_header);
-      std::vector<uint8_t> headers(ref.plan.header_bytes, 0x5A);
-      std::vector<SgEntry> entries(ref.plan.segments);
-      uint32_t n = 0;
-      ASSERT_EQ(impl->run_sg(in, SgOutput{headers.data(), headers.size(), entries.data(), entries.size()}, &n),
-                SegmentError::ok);
-      ASSERT_EQ(n, ref.count);
-      for (uint32_t i = 0; i < n; ++i) {
-        EXPECT_EQ(entries[i].payload_offset, ref.plan.header_len + i * mss);  // a reference, not a copy
-        EXPECT_EQ(entries[i].payload_len, ref.plan.segment_payload_len(i));
-      }
-      std::vector<uint8_t> arena(ref.plan.arena_bytes, segtest::kCanary);
-      std::vector<SegmentSlice> slices(n);
-      ASSERT_EQ(gather_segments(in, entries.data(), n, headers.data(),
-                                SegmentOutput{arena.data(), arena.size(), slices.data(), slices.size()}),
-                SegmentError::ok);
-      EXPECT_EQ(arena, ref.arena);
-    }
-  }
+  segtest::check_all(uso_impls(), L4Proto::udp, check_datagrams, s, mss, max_header);
 }
 
 TEST(UsoRegistry, ListsTheFamily) {
@@ -292,34 +247,8 @@ TEST(UsoGuard, BuffersEndingAtAGuardPage) {
       NvgreSpec spec = udp_spec(o, i, payload, payload + 3);
       spec.gre_checksum = payload == 4001;
       const Send s = make_send(spec, combo(o, i) + "-guard");
-      test::GuardedBuffer frame(s.frame.size());
-      frame.copy_from(s.frame.data(), s.frame.size());
-      for (uint32_t mss : {1418u, 1417u, 8948u, 1u}) {
-        if (mss == 1 && payload > 4001) continue;
-        SCOPED_TRACE(s.name + " mss " + std::to_string(mss));
-        const SegmentInput in = make_uso_input(frame.data(), frame.size(), s.layout, mss);
-        const SegmentPlan plan = plan_uso(in);
-        ASSERT_TRUE(plan.ok());
-        const auto ref = run_uso(reference_impl(), s, mss);
-        for (const UsoImpl* impl : runnable()) {
-          SCOPED_TRACE(impl->info.name);
-          test::GuardedOutput arena(plan.arena_bytes);
-          std::vector<SegmentSlice> slices(plan.segments);
-          ASSERT_EQ(impl->run(in, {arena.data(), arena.size(), slices.data(), slices.size()}), SegmentError::ok);
-          for (uint32_t k = 0; k < plan.segments; ++k)
-            ASSERT_EQ(0, std::memcmp(arena.data() + slices[k].offset, ref.segments[k].data(), slices[k].length));
-          if (impl->describe) {
-            test::GuardedOutput headers(plan.header_bytes);
-            std::vector<SgEntry> e(plan.segments);
-            ASSERT_EQ(impl->run_sg(in, {headers.data(), headers.size(), e.data(), e.size()}), SegmentError::ok);
-            test::GuardedOutput arena2(plan.arena_bytes);
-            ASSERT_EQ(gather_segments(in, e.data(), plan.segments, headers.data(),
-                                      {arena2.data(), arena2.size(), slices.data(), slices.size()}),
-                      SegmentError::ok);
-            ASSERT_EQ(0, std::memcmp(arena.data(), arena2.data(), plan.arena_bytes));
-          }
-        }
-      }
+      for (uint32_t mss : {1418u, 1417u, 8948u, 1u})
+        if (mss != 1 || payload <= 4001) segtest::check_guarded(uso_impls(), L4Proto::udp, s, mss);
     }
 }
 
