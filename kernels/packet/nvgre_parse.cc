@@ -29,13 +29,13 @@ constexpr ErrorSet kInnerErrors{ParseError::truncated_inner_ip, ParseError::inne
 class Parser {
  public:
   // Writes into `out`, which must be value-initialised: the caller's return object itself, so
-  // the layout is never copied. (Copying it back from a member cost more than the parse: the
-  // copy's 16-byte loads read fields just written by narrow stores, and a load that spans
-  // several pending stores cannot be forwarded, so each one waited for the stores to retire.)
+  // the 148-byte layout is not copied out of the parser on every parse (kernels/packet/README.md,
+  // "What a parse costs").
   Parser(const uint8_t* d, size_t n, const ParseOptions& o, NvgreLayout& out) : data_(d), len_(n), opt_(o), L(out) {
     L.frame_len = static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX));
   }
-  void run() { parse(); }
+  // False once an error is recorded in the layout (the layout says which).
+  bool run();
 
  private:
   // Can [off, off+n) be read? `decl_end` is where the enclosing IP packet says it ends.
@@ -60,7 +60,6 @@ class Parser {
   }
   // The rest of an inner frame that carries no TCP/UDP: [off, end) is its "L4" range.
   bool finish_other(L4Proto kind, size_t off, size_t end);
-  bool parse();
   // `decl_end`: where the enclosing packet ends (the capture at the outer level); `bound`: the
   // same when it is a declared length, SIZE_MAX when nothing declares it (outer level, or a
   // large-send length derived from the capture), so running past it is truncation.
@@ -172,7 +171,7 @@ bool Parser::walk_ip6_ext(IpLayout& ip, size_t end_bound, const ErrorSet& err) {
   return true;
 }
 
-bool Parser::parse() {
+bool Parser::run() {
   const size_t frame = len_;
   // Outer Ethernet, at most one tag.
   if (frame < 14) return fail(ParseError::truncated_outer_ethernet, 0);

@@ -56,14 +56,15 @@ inline uint32_t fast_ip(const uint8_t* d, size_t n, uint16_t ethertype, uint32_t
   return 0;
 }
 
+// Writes `L` only once the frame is known to take the fast path, so on `false` the layout is
+// still value-initialised and the full parser can write into it directly.
 inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   if (n < kFastMinFrame || n > 0xFFFF + 58) return false;  // an IP length can never match beyond that
   // Outer Ethernet.
   uint32_t off = 14;
   uint16_t et = load_be16(d + 12);
-  if (et == kEtherTypeVlan) {
-    L.outer_vlan = true;
-    L.outer_vlan_tci = load_be16(d + 14);
+  const bool vlan = et == kEtherTypeVlan;
+  if (vlan) {
     et = load_be16(d + 16);
     off = 18;
   }
@@ -92,16 +93,18 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
     if (l4 + 20 > n) return false;
     l4_hl = (d[l4 + 12] >> 4) * 4u;
     if (l4_hl < 20 || l4 + l4_hl > n) return false;
-    L.l4 = L4Proto::tcp;
   } else if (proto == kIpProtoUDP) {
     if (l4 + 8 > n || l4 + load_be16(d + l4 + 4) != n) return false;
     l4_hl = 8;
-    L.l4 = L4Proto::udp;
   } else {
     return false;
   }
 
   L.frame_len = static_cast<uint32_t>(n);
+  if (vlan) {
+    L.outer_vlan = true;
+    L.outer_vlan_tci = load_be16(d + 14);
+  }
   L.outer_eth_len = off;
   set_ip(L.outer, ov, off, ohl, static_cast<uint32_t>(n) - off, kIpProtoGRE);
   L.gre_offset = g;
@@ -118,6 +121,7 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   L.inner_eth_offset = e;
   L.inner_ethertype = load_be16(d + e + 12);
   set_ip(L.inner, iv, io, ihl, static_cast<uint32_t>(n) - io, proto);
+  L.l4 = proto == kIpProtoTCP ? L4Proto::tcp : L4Proto::udp;
   L.l4_offset = l4;
   L.l4_header_len = l4_hl;
   L.l4_len = static_cast<uint32_t>(n) - l4;
@@ -130,11 +134,9 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
 }  // namespace
 
 NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt) {
+  // One layout, the return object itself (NRVO), on both paths: see parse_nvgre_full_into.
   NvgreLayout L;
-  if (!parse_fast(data, len, L)) {
-    L = NvgreLayout{};
-    parse_nvgre_full_into(data, len, opt, L);
-  }
+  if (!parse_fast(data, len, L)) parse_nvgre_full_into(data, len, opt, L);
   return L;
 }
 
