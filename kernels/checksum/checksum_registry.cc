@@ -120,6 +120,26 @@ std::vector<ChecksumImpl> make_registry() {
     rec.fill_packet = fill_onepass_hwy;
     rec.verify_packet = verify_onepass_hwy;
   }
+  // Inline per-packet kernels (csum_inline.cc): the short ranges of a packet summed in line from
+  // the parse's offsets (no call per header), the payload beyond 192 B by the named bulk kernel.
+#if EB_ARCH_X86_64
+  {
+    ChecksumImpl& rec = add("inline-avx512", impl, 16, kAvx512Vnni,
+                            "inline per-packet checksums: IPv4 headers and pseudo-header summed in line with "
+                            "64-bit carries from the parse's offsets, ranges from 192 B by avx512",
+                            sum_avx512);
+    rec.fill_packet = fill_inline_avx512;
+    rec.verify_packet = verify_inline_avx512;
+  }
+#endif
+  {
+    ChecksumImpl& rec = add("inline-adc64", impl, 85, 0,
+                            "inline per-packet checksums, portable: every range summed in line with 64-bit "
+                            "carries from the parse's offsets, ranges from 192 B by adc64x2",
+                            sum_adc64x2);
+    rec.fill_packet = fill_inline_adc64;
+    rec.verify_packet = verify_inline_adc64;
+  }
   int rank = 61;
   for (const auto& e : entries)
     add(hwy_row_name(e.target).c_str(), impl, rank++, hwy_target_required(e.target),

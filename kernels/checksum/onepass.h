@@ -169,6 +169,11 @@ inline bool onepass_all_good(const NvgreLayout& L, unsigned good, VerifyResult& 
 }
 
 // ---- Entry points (registry records onepass-avx512 and onepass-hwy) ------------------------
+// Inline per-packet kernels (csum_inline.cc).
+uint8_t fill_inline_avx512(uint8_t* frame, const NvgreLayout& L);
+VerifyResult verify_inline_avx512(const uint8_t* frame, const NvgreLayout& L);
+uint8_t fill_inline_adc64(uint8_t* frame, const NvgreLayout& L);
+VerifyResult verify_inline_adc64(const uint8_t* frame, const NvgreLayout& L);
 uint8_t fill_onepass_avx512(uint8_t* frame, const NvgreLayout& L);
 VerifyResult verify_onepass_avx512(const uint8_t* frame, const NvgreLayout& L);
 uint8_t fill_onepass_hwy(uint8_t* frame, const NvgreLayout& L);
