@@ -27,6 +27,12 @@ struct ParseImpl {
 const std::vector<ParseImpl>& parse_impls();
 const ParseImpl* find_parse(std::string_view name);
 
+struct NvgreLayout;
+// The fast path of parse_nvgre alone (nvgre_parse_fast.cc), for the differential tests: true if
+// it took the frame and wrote `out` (which must be value-initialised), false if the frame is one
+// for the full parser (`out` is then untouched). parse_nvgre is this, then the full parser on false.
+bool parse_nvgre_fast_path(const uint8_t* data, size_t len, NvgreLayout& out);
+
 }  // namespace eb
 
 // The DPDK peer is a C translation unit compiled with DPDK's own flags.
