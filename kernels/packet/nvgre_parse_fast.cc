@@ -12,6 +12,7 @@
 // headers, padding, zero large-send lengths, any error) returns to the full parser, which then
 // decides. Every read is preceded by a check that it lies inside [data, data+len).
 #include <array>
+#include <initializer_list>
 
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/nvgre.h"
@@ -24,25 +25,12 @@ namespace {
 // The shortest frame the fast path can take: Ethernet, IPv4, GRE with K, Ethernet, IPv4, UDP.
 constexpr size_t kFastMinFrame = 14 + 20 + 8 + 14 + 20 + 8;
 
-// What the IPv6 extension-header walk records besides the header length.
-struct Ip6Ext {
-  uint8_t count = 0;
-  uint32_t home = 0, rt2 = 0;  // IpLayout::ip6_home_addr_offset / ip6_rt2_addr_offset
-};
-
-inline void set_ip(IpLayout& ip, IpVersion v, uint32_t off, uint32_t header_len, uint32_t total, uint8_t proto,
-                   const Ip6Ext& x) {
+inline void set_ip(IpLayout& ip, IpVersion v, uint32_t off, uint32_t header_len, uint32_t total, uint8_t proto) {
   ip.version = v;
   ip.offset = off;
   ip.header_len = header_len;
   ip.total_len = total;
   ip.upper_proto = proto;
-  // Without extension headers the layout's zeros stand (fewer stores on the common shapes).
-  if (x.count) {
-    ip.ext_count = x.count;
-    ip.ip6_home_addr_offset = x.home;
-    ip.ip6_rt2_addr_offset = x.rt2;
-  }
 }
 
 // The next-header values the full parser walks as extension headers (hop-by-hop, routing,
@@ -56,8 +44,10 @@ constexpr std::array<bool, 256> kWalkedExt = [] {
 // The extension headers of an IPv6 header at `off` whose first next header `nh` is walked, its
 // packet ending at the frame's end `n` (so a header past `n` is an error the full parser reports).
 // Returns the header length (40 + the extension headers), or 0 if the full parser must decide
-// (a header past the frame, more than kMaxIp6ExtHeaders).
-inline uint32_t fast_ip6_ext(const uint8_t* d, size_t n, uint32_t off, uint8_t nh, uint8_t& proto, Ip6Ext& x) {
+// (a header past the frame, more than kMaxIp6ExtHeaders). Writes the walk's results (ext_count,
+// the Home Address and type-2 routing address offsets) into `ip` directly, so the common shapes
+// carry nothing extra; should the frame still go to the full parser, parse_nvgre clears them.
+inline uint32_t fast_ip6_ext(const uint8_t* d, size_t n, uint32_t off, uint8_t nh, uint8_t& proto, IpLayout& ip) {
   size_t pos = off + 40;
   unsigned count = 0;
   do {
@@ -66,7 +56,7 @@ inline uint32_t fast_ip6_ext(const uint8_t* d, size_t n, uint32_t off, uint8_t n
     const size_t hlen = (size_t{h[1]} + 1) * 8;
     if (pos + hlen > n) return 0;
     if (nh == kIp6Routing) {
-      if (h[2] == 2 && hlen == 24) x.rt2 = static_cast<uint32_t>(pos + 8);
+      if (h[2] == 2 && hlen == 24) ip.ip6_rt2_addr_offset = static_cast<uint32_t>(pos + 8);
     } else if (nh == kIp6DestOpts) {
       // The full parser's TLV walk, for the Home Address option (type 0xC9, 16 bytes). (Skipping
       // it when no byte of the header is 0xC9, a word-at-a-time scan, cost more than the walk:
@@ -82,7 +72,7 @@ inline uint32_t fast_ip6_ext(const uint8_t* d, size_t n, uint32_t off, uint8_t n
         if (o + 2 > e) break;
         const size_t olen = d[o + 1];
         if (o + 2 + olen > e) break;
-        if (type == 0xC9 && olen == 16) x.home = static_cast<uint32_t>(o + 2);
+        if (type == 0xC9 && olen == 16) ip.ip6_home_addr_offset = static_cast<uint32_t>(o + 2);
         o += 2 + olen;
       }
     }
@@ -90,7 +80,7 @@ inline uint32_t fast_ip6_ext(const uint8_t* d, size_t n, uint32_t off, uint8_t n
     pos += hlen;
     ++count;
   } while (kWalkedExt[nh]);
-  x.count = static_cast<uint8_t>(count);
+  ip.ext_count = static_cast<uint8_t>(count);
   proto = nh;
   return static_cast<uint32_t>(pos - off);
 }
@@ -99,7 +89,7 @@ inline uint32_t fast_ip6_ext(const uint8_t* d, size_t n, uint32_t off, uint8_t n
 // packet ending exactly at `end`.
 // Returns the header length, or 0 if the shape is not a fast one.
 inline uint32_t fast_ip(const uint8_t* d, size_t n, uint16_t ethertype, uint32_t off, size_t end, uint8_t& proto,
-                        IpVersion& v, Ip6Ext& x) {
+                        IpVersion& v, IpLayout& ip) {
   const uint8_t* p = d + off;
   if (ethertype == kEtherTypeIPv4) {
     if (off + 20 > n || (load_be16(p + 6) & 0x3FFF) || off + load_be16(p + 2) != end) return 0;
@@ -122,13 +112,14 @@ inline uint32_t fast_ip(const uint8_t* d, size_t n, uint16_t ethertype, uint32_t
       proto = nh;
       return 40;
     }
-    return fast_ip6_ext(d, n, off, nh, proto, x);
+    return fast_ip6_ext(d, n, off, nh, proto, ip);
   }
   return 0;
 }
 
-// Writes `L` only once the frame is known to take the fast path, so on `false` the layout is
-// still value-initialised and the full parser can write into it directly.
+// Writes `L` only once the frame is known to take the fast path (but for the extension-header
+// walk's fields, see fast_ip6_ext), so on `false` the layout is value-initialised again after
+// clear_walk() and the full parser can write into it directly.
 inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   if (n < kFastMinFrame || n > 0xFFFF + 58) return false;  // an IP length can never match beyond that
   // Outer Ethernet.
@@ -142,8 +133,7 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   // Outer IP, ending at the frame's end, carrying GRE.
   uint8_t proto = 0;
   IpVersion ov = IpVersion::none;
-  Ip6Ext ox, ix;
-  const uint32_t ohl = fast_ip(d, n, et, off, n, proto, ov, ox);
+  const uint32_t ohl = fast_ip(d, n, et, off, n, proto, ov, L.outer);
   if (!ohl || proto != kIpProtoGRE) return false;
   // GRE: K set, R and reserved flags clear, version 0, TEB.
   const uint32_t g = off + ohl;
@@ -157,7 +147,7 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   // Inner IP, ending where the outer packet (the frame) ends, carrying TCP or UDP.
   const uint32_t io = e + 14;
   IpVersion iv = IpVersion::none;
-  const uint32_t ihl = fast_ip(d, n, load_be16(d + e + 12), io, n, proto, iv, ix);
+  const uint32_t ihl = fast_ip(d, n, load_be16(d + e + 12), io, n, proto, iv, L.inner);
   if (!ihl) return false;
   const uint32_t l4 = io + ihl;
   uint32_t l4_hl;
@@ -178,7 +168,7 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
     L.outer_vlan_tci = load_be16(d + 14);
   }
   L.outer_eth_len = off;
-  set_ip(L.outer, ov, off, ohl, static_cast<uint32_t>(n) - off, kIpProtoGRE, ox);
+  set_ip(L.outer, ov, off, ohl, static_cast<uint32_t>(n) - off, kIpProtoGRE);
   L.gre_offset = g;
   L.gre_len = glen;
   L.gre_checksum_present = c;
@@ -192,7 +182,7 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   if (s) L.gre_seq = load_be32(d + key_at + 4);
   L.inner_eth_offset = e;
   L.inner_ethertype = load_be16(d + e + 12);
-  set_ip(L.inner, iv, io, ihl, static_cast<uint32_t>(n) - io, proto, ix);
+  set_ip(L.inner, iv, io, ihl, static_cast<uint32_t>(n) - io, proto);
   L.l4 = proto == kIpProtoTCP ? L4Proto::tcp : L4Proto::udp;
   L.l4_offset = l4;
   L.l4_header_len = l4_hl;
@@ -203,14 +193,29 @@ inline bool parse_fast(const uint8_t* d, size_t n, NvgreLayout& L) {
   return true;
 }
 
+// Undoes what the extension-header walks wrote into `L` (only on the way to the full parser).
+inline void clear_walk(NvgreLayout& L) {
+  for (IpLayout* ip : {&L.outer, &L.inner}) {
+    ip->ext_count = 0;
+    ip->ip6_home_addr_offset = ip->ip6_rt2_addr_offset = 0;
+  }
+}
+
 }  // namespace
 
-bool parse_nvgre_fast_path(const uint8_t* data, size_t len, NvgreLayout& out) { return parse_fast(data, len, out); }
+bool parse_nvgre_fast_path(const uint8_t* data, size_t len, NvgreLayout& out) {
+  if (parse_fast(data, len, out)) return true;
+  clear_walk(out);
+  return false;
+}
 
 NvgreLayout parse_nvgre(const uint8_t* data, size_t len, const ParseOptions& opt) {
   // One layout, the return object itself (NRVO), on both paths: see parse_nvgre_full_into.
   NvgreLayout L;
-  if (!parse_fast(data, len, L)) parse_nvgre_full_into(data, len, opt, L);
+  if (!parse_fast(data, len, L)) {
+    clear_walk(L);
+    parse_nvgre_full_into(data, len, opt, L);
+  }
   return L;
 }
 
