@@ -258,3 +258,36 @@ def test_rows_without_repetitions_and_without_l1(tmp_path):
     rx = impl(s, "m", "rxpath", "default", "best")
     assert rx["falls_off"] is None and "no l1 row" in rx["verdict"]
     assert all(c["ratio_to_l1"] is None for c in rx["levels"].values())
+
+
+def test_noise_and_interval_both_decide(tmp_path):
+    """Two levels built so that each half of the rule decides alone: l2 is 3% above l1 in four
+    repetitions of five with one outlier (its CV is far above 3%: within noise, though the
+    interval lies above 1); l3 has a median 15% above l1 but two of five repetitions at the l1
+    cost (the interval reaches 1: not a fall-off, though the CV is below 15%). mem is clearly
+    slower in every repetition."""
+    samples = {"l1": [10.0, 10.01, 9.99, 10.02, 9.98],
+               "l2": [10.3, 10.31, 10.29, 10.3, 13.0],
+               "l3": [10.0, 10.0, 11.5, 11.6, 11.7],
+               "mem": [20.0, 20.1, 19.9, 20.2, 19.8]}
+    rows = []
+    for lvl, xs in samples.items():
+        name = "parse/fast/mixed-%s" % lvl
+        for i, ns in enumerate(xs):
+            rows.append({"name": name, "run_name": name, "run_type": "iteration",
+                         "repetitions": len(xs), "repetition_index": i, "iterations": 1000,
+                         "real_time": ns, "cpu_time": ns, "time_unit": "ns",
+                         "ns_per_packet": ns, "items_per_second": 1e9 / ns})
+    path = tmp_path / "shapes.json"
+    path.write_text(json.dumps({"context": {"machine_class": "m"}, "benchmarks": rows}))
+    p = run_tool("report", path, "--out", tmp_path / "out", "--no-html")
+    assert p.returncode == 0, p.stderr
+    with open(tmp_path / "out" / "summary.json") as f:
+        got = impl(json.load(f), "m", "parse", "mixed", "fast")
+    levels = {lvl: (statistics.median(xs), statistics.stdev(xs) / statistics.fmean(xs), xs)
+              for lvl, xs in samples.items()}
+    l2, l3 = got["levels"]["l2"], got["levels"]["l3"]
+    assert l2["ratio_to_l1"] - 1 < levels["l2"][1] and l2["ci_low"] > 1
+    assert l3["ratio_to_l1"] - 1 > max(levels["l3"][1], levels["l1"][1]) and l3["ci_low"] <= 1
+    assert not l2["above_noise"] and not l3["above_noise"]
+    assert got["falls_off"] == falls_off(levels) == "mem"
