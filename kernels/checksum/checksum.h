@@ -40,6 +40,10 @@ struct ChecksumImpl {
 const std::vector<ChecksumImpl>& checksum_impls();
 // The best supported implementation (kind implementation), resolved once.
 const ChecksumImpl& best_checksum();
+// The best supported implementation for whole packets (checksum_fill / checksum_verify): the
+// best-ranked one with a per-packet kernel (fill_packet), else best_checksum(). What the receive
+// path, the cost model and the CLI's fill/verify use by default.
+const ChecksumImpl& best_packet_checksum();
 // The best supported implementation that has copy_and_sum (segmentation's fused copy).
 const ChecksumImpl& best_fused_checksum();
 // The `reference` record.

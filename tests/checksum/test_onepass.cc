@@ -1,5 +1,5 @@
-// The one-pass packet kernels (onepass-avx512, onepass-hwy) against the per-header path of the
-// reference record, byte for byte and status for status: every corpus preset, every header size
+// The per-packet kernels (every record with fill_packet: onepass-avx512, onepass-hwy,
+// inline-avx512, inline) against the per-header path of the reference record, byte for byte and status for status: every corpus preset, every header size
 // of the sweep with several payload lengths, frames that end exactly at an unmapped page (at the
 // end of the header region and at the end of the payload), Ethernet padding after the IP packet,
 // and random corruptions of every kind the per-header path reports.
@@ -85,9 +85,9 @@ void expect_same_guarded(test::GuardedArena& arena, const std::vector<uint8_t>& 
 
 TEST(OnePass, RecordsExistAndAreListed) {
 #if EB_ARCH_X86_64
-  const char* const names[] = {"onepass-avx512", "onepass-hwy"};
+  const char* const names[] = {"onepass-avx512", "onepass-hwy", "inline-avx512", "inline"};
 #else
-  const char* const names[] = {"onepass-hwy"};  // the AVX-512 kernel is compiled on x86-64 only
+  const char* const names[] = {"onepass-hwy", "inline"};  // the AVX-512 kernels are x86-64 only
 #endif
   for (const char* name : names) {
     const ChecksumImpl* r = find_checksum(name);
@@ -97,6 +97,28 @@ TEST(OnePass, RecordsExistAndAreListed) {
     EXPECT_NE(r->sum, nullptr);
   }
   if (onepass_impls().empty()) GTEST_SKIP() << "no one-pass kernel runs on this CPU";
+}
+
+// best_packet_checksum() is a per-packet kernel that runs here (the portable `inline` runs on
+// every CPU), best_checksum() stays a plain sum kernel, and the portable record's bulk sum is a
+// per-header kernel's (never itself: no recursion through the fallback).
+TEST(OnePass, BestPacketRecordIsAPerPacketKernel) {
+  const ChecksumImpl& best = best_packet_checksum();
+  EXPECT_NE(best.fill_packet, nullptr) << best.info.name;
+  EXPECT_TRUE(best.info.supported());
+  EXPECT_EQ(best.info.kind, ImplKind::implementation);
+  EXPECT_EQ(best_checksum().fill_packet, nullptr) << best_checksum().info.name;
+  for (const auto& r : checksum_impls())
+    if (r.fill_packet && r.info.supported() && r.info.kind == ImplKind::implementation) {
+      EXPECT_EQ(&r, &best) << "the first supported per-packet record in rank order";
+      break;
+    }
+  const ChecksumImpl* portable = find_checksum("inline");
+  ASSERT_NE(portable, nullptr);
+  std::vector<uint8_t> data(3000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + 7);
+  for (size_t n : {0, 1, 191, 192, 1500, 3000})
+    EXPECT_EQ(fold16(portable->sum(data.data(), n, 0)), fold16(reference_checksum().sum(data.data(), n, 0))) << n;
 }
 
 TEST(OnePass, MatchesPerHeaderPathOnEveryPreset) {
