@@ -21,6 +21,7 @@ namespace eb {
 
 struct NvgreLayout;
 struct VerifyResult;
+class Corpus;
 
 struct ChecksumImpl {
   ImplInfo info;           // family "checksum"
@@ -33,6 +34,10 @@ struct ChecksumImpl {
   // them when set, instead of one `sum` per header. nullptr: the per-header path.
   uint8_t (*fill_packet)(uint8_t* frame, const NvgreLayout& layout) = nullptr;
   VerifyResult (*verify_packet)(const uint8_t* frame, const NvgreLayout& layout) = nullptr;
+  // The same over a whole corpus (checksum_fill_batch / checksum_verify_batch), for per-packet
+  // kernels that loop themselves (no call per packet); nullptr: a loop of the above.
+  size_t (*fill_batch)(Corpus& corpus) = nullptr;
+  size_t (*verify_batch)(const Corpus& corpus, VerifyResult* out) = nullptr;
 };
 
 // All records, ordered at construction (RecordList): the reference, then ours best first, then

@@ -134,6 +134,8 @@ std::vector<ChecksumImpl> make_registry() {
                             sum_avx512);
     rec.fill_packet = fill_inline_avx512;
     rec.verify_packet = verify_inline_avx512;
+    rec.fill_batch = fill_batch_inline_avx512;
+    rec.verify_batch = verify_batch_inline_avx512;
   }
 #endif
   {
@@ -146,6 +148,8 @@ std::vector<ChecksumImpl> make_registry() {
                             sum_best);
     rec.fill_packet = fill_inline_portable;
     rec.verify_packet = verify_inline_portable;
+    rec.fill_batch = fill_batch_inline_portable;
+    rec.verify_batch = verify_batch_inline_portable;
   }
   int rank = 61;
   for (const auto& e : entries)

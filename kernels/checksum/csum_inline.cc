@@ -64,5 +64,9 @@ uint8_t fill_inline_portable(uint8_t* frame, const NvgreLayout& L) {
 VerifyResult verify_inline_portable(const uint8_t* frame, const NvgreLayout& L) {
   return verify_inline<sum_best>(frame, L, best_per_header);
 }
+size_t fill_batch_inline_portable(Corpus& c) { return fill_batch_inline<sum_best>(c, best_per_header); }
+size_t verify_batch_inline_portable(const Corpus& c, VerifyResult* out) {
+  return verify_batch_inline<sum_best>(c, out, best_per_header);
+}
 
 }  // namespace eb::csum
