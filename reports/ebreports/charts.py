@@ -612,3 +612,60 @@ class ChartWriter:
                           "every run of this machine class measured, as a change from the first "
                           "run. Limits (read, memcpy) do not depend on our code: when they move, "
                           "the machine did.")
+
+    # --- per-packet cost over cache-sized corpora (cachelevels.py) -------------------------
+    def cache_levels(self, m) -> Optional[Chart]:
+        """One panel per family and base corpus of a machine's LEVEL rows: ns/packet (median
+        over repetitions) against the level, one line per implementation; a ring marks where
+        each falls off the cache."""
+        from .cachelevels import level_head
+        groups = [g for g in m.groups if any(c.ns is not None for il in g.impls
+                                             for c in il.cells.values())]
+        if not groups:
+            return None
+        ncol = min(3, len(groups))
+        nrow = (len(groups) + ncol - 1) // ncol
+        fig, axes = plt.subplots(nrow, ncol, figsize=(4.4 * ncol + 0.6, 3.5 * nrow + 0.9),
+                                 squeeze=False)
+        for ax in axes.flat[len(groups):]:
+            ax.set_visible(False)
+        seen = {}
+        for ax, g in zip(axes.flat, groups):
+            xs = {lvl: i for i, lvl in enumerate(g.levels)}
+            for il in g.impls:
+                pts = [(xs[lvl], c) for lvl, c in sorted(il.cells.items(), key=lambda kv: xs[kv[0]])
+                       if c.ns is not None]
+                if not pts:
+                    continue
+                lab = _label(il.label, il.kind)
+                h, = ax.plot([x for x, _ in pts], [c.ns for _, c in pts], label=lab,
+                             **self.palette(il.impl))
+                seen.setdefault(lab, h)
+                if il.falls_off:
+                    c = il.cells[il.falls_off]
+                    ax.plot([xs[il.falls_off]], [c.ns], marker="o", markersize=11,
+                            markerfacecolor="none", markeredgecolor=self.palette.color(il.impl),
+                            linestyle="none")
+                    ax.annotate("falls off\n%s" % fmt_num(c.ratio) + "× l1",
+                                (xs[il.falls_off], c.ns), fontsize=6.5, xytext=(6, -4),
+                                textcoords="offset points", va="top",
+                                color=self.palette.color(il.impl))
+            ax.set_xticks(range(len(g.levels)),
+                          [level_head(m, lvl).replace(" (", "\n(") for lvl in g.levels])
+            ax.set_xlim(-0.3, len(g.levels) - 0.45)
+            ax.set_title("%s · %s" % (g.family, g.base))
+            ax.set_ylabel("ns per packet (lower is better)")
+            ax.set_xlabel("corpus resident in (corpus size)")
+            _auto_log(ax)
+        fig.legend(list(seen.values()), list(seen.keys()), loc="lower center",
+                   ncol=min(5, max(1, len(seen))), bbox_to_anchor=(0.5, 0.0))
+        nleg = (len(seen) + 4) // 5
+        fig.suptitle("Per-packet cost as the working set grows · %s" % m.machine_class,
+                     fontsize=11, fontweight="bold")
+        fig.tight_layout(rect=(0, 0.03 + 0.04 * nleg, 1, 0.95))
+        return self._save(fig, "%s__cache-levels" % m.machine_class,
+                          "Per-packet cost against the cache level of the corpus",
+                          "ns/packet (median over repetitions) of each implementation over the "
+                          "same corpus sized to fit L1, L2, L3 and DRAM (sizes under the levels, "
+                          "from the run's context). A ring marks the first level whose cost "
+                          "exceeds l1 by more than the rows' noise.")

@@ -1,5 +1,6 @@
 """`report RESULTS... --out DIR`: report.md, report.html (self-contained), rows.csv,
-summary.csv, summary.json and charts/*.svg|png."""
+summary.csv, summary.json, cache_levels.csv (when the runs have per-packet rows over
+cache-sized corpora, cachelevels.py) and charts/*.svg|png."""
 from __future__ import annotations
 
 import base64
@@ -14,6 +15,7 @@ import jinja2
 import markupsafe
 
 from . import analysis as an
+from . import cachelevels
 from . import crosscpu
 from . import history as hi
 from . import cost as cost_results
@@ -481,6 +483,7 @@ def write_html(path, runs, summaries, matrix, trend_list, chart_map, cv_threshol
     env.filters["heat"] = _heat_color
     env.filters["mdbold"] = _md_bold
     env.filters["range"] = fmt_range
+    env.filters["bytes"] = cachelevels.fmt_bytes
     tpl = env.get_template("report.html.j2")
     machines = []
     for s in summaries:
@@ -545,6 +548,7 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
     matrix = an.machine_matrix(summaries, baseline)
     trend_list = an.trends(runs, order)
     xcpu = crosscpu.cross_cpu(summaries)
+    levels = cachelevels.cache_levels(summaries, cv_threshold)
 
     kinds: Dict[str, str] = {}
     for r in runs:
@@ -571,7 +575,15 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
             c = event_chart(cw, m, e)
             if c:
                 chart_map.setdefault("changes", []).append(c)
+    level_charts = {}
+    for m in (levels if html else []):
+        c = cw.cache_levels(m)
+        if c:
+            level_charts[m.machine_class] = dict(title=c.title, caption=c.caption,
+                                                 uri=_svg_data_uri(c.svg), name=c.name)
     sections = []
+    if levels:
+        sections.append(cachelevels.md_section(levels))
     if changes:
         sections.append(["## Changes", ""] + hi.md_section(changes))
     if xcpu:
@@ -585,15 +597,27 @@ def make_report(runs: List[Run], out_dir: str, baseline: Optional[str] = None,
             f.write("\n".join(cost_results.markdown(costs)) + "\n")
     if html:
         write_html(os.path.join(out_dir, "report.html"), runs, summaries, matrix, trend_list,
-                   chart_map, cv_threshold, title, views=dict(changes=changes, crosscpu=xcpu),
+                   chart_map, cv_threshold, title, views=dict(changes=changes, crosscpu=xcpu,
+                              cachelevels=[dict(m=m, charts=[level_charts[m.machine_class]]
+                                                if m.machine_class in level_charts else [],
+                                                tables=[(g, cachelevels.table(m, g))
+                                                        for g in m.groups])
+                                           for m in levels]),
                    cost_section=cost_results.html_section(costs or [], [
                        dict(title=c.title, caption=c.caption, uri=_svg_data_uri(c.svg), name=c.name)
                        for c in cost_charts]))
     write_rows_csv(os.path.join(out_dir, "rows.csv"), runs)
     write_summary_csv(os.path.join(out_dir, "summary.csv"), summaries)
+    if levels:
+        with open(os.path.join(out_dir, "cache_levels.csv"), "w", newline="",
+                  encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(cachelevels.CSV_COLS)
+            w.writerows(cachelevels.csv_rows(levels))
     summ = summary_json(runs, summaries, matrix, trend_list, cw.charts)
     summ["changes"] = hi.to_json(changes) if changes else None
     summ["cross_cpu"] = crosscpu.to_json(xcpu) if xcpu else None
+    summ["cache_levels"] = cachelevels.to_json(levels) if levels else None
     summ["exit_code"] = changes.exit_code if changes else 0
     with open(os.path.join(out_dir, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summ, f, indent=1, default=str)
