@@ -12,9 +12,9 @@
 //                             N-byte header (N > 256: the oversize corpus, the software-fallback
 //                             region); 64-byte payloads, so header work dominates
 //   checksum-rx/IMPL/hs-COMBO-N   receive verify of the same packets
-//                             (onepass-* rows: the one-pass packet kernels, fill_packet/verify_packet;
-//                             the sum-kernel rows checksum/IMPL/SIZE skip them, their sum is their
-//                             per-header twin's)
+//                             (onepass-*, inline-* and inline rows: the per-packet kernels,
+//                             fill_packet/verify_packet; the sum-kernel rows checksum/IMPL/SIZE
+//                             skip them, their sum is their per-header twin's)
 //   checksum-tx|rx/IMPL/imix  the same over the imix corpus (64/576/1500-byte outer packets, 7:4:1)
 //   checksum-tx|rx/IMPL/imix-LEVEL  the imix mix with as many packets as fill half of cache level
 //                             LEVEL (l1, l2, l3 ...) or, for `mem`, 4x the largest (DRAM-resident):
@@ -111,9 +111,10 @@ void bm_rx(benchmark::State& state, const ChecksumImpl& impl, const std::shared_
 //   highway    the best record of the Highway group (`hwy`: its dynamic dispatch);
 //   peers      the best supported record of each peer library (the name before the first '-':
 //              dpdk, isal, ...), Internet-checksum peers only for the per-packet rows;
-//   one-pass   (per-packet rows only) every one-pass packet kernel (fill_packet) and beside it the
-//              per-header path of the same sum kernel (avx512, hwy), so the gain of the one pass
-//              is in the same run. Their sum is that record's: no size or cache-level rows.
+//   per-packet (per-packet rows only) every per-packet kernel (fill_packet: onepass-*, inline-*,
+//              inline) and beside it the per-header path of the same sum kernel (avx512, hwy), so
+//              the gain is in the same run. Their sum is that record's: no size or cache-level
+//              rows.
 std::string library_of(const std::string& name) { return name.substr(0, name.find('-')); }
 
 std::vector<const ChecksumImpl*> role_impls(bool per_packet) {
@@ -192,11 +193,13 @@ const int registered = [] {
   for (const auto& input : packet_inputs())
     for (const ChecksumImpl* impl : impls) register_packet_rows(impl, input);
   // Cost as the working set grows: imix corpora resident in L1, L2, L3 and DRAM (imix-l1 ..
-  // imix-mem). quick: our best and the peers; full: every per-packet record.
+  // imix-mem). quick: our best sum kernel's per-header path, the best per-packet kernel and the
+  // peers; full: every per-packet record.
   const bool full = bench::preset() == bench::Preset::full;
   for (const auto& input : bench::cache_level_inputs("imix", "imix"))
     for (const ChecksumImpl* impl : impls)
-      if (full || impl == &best_checksum() || impl->info.kind == ImplKind::peer) register_packet_rows(impl, input);
+      if (full || impl == &best_checksum() || impl == &best_packet_checksum() || impl->info.kind == ImplKind::peer)
+        register_packet_rows(impl, input);
   return 0;
 }();
 

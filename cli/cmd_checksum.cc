@@ -43,7 +43,7 @@ struct Opts {
 
 // The implementation to run, or an error message.
 const ChecksumImpl* choose_impl(const std::string& name, std::string* error) {
-  const auto r = resolve_impl(checksum_impls(), name, best_checksum());
+  const auto r = resolve_impl(checksum_impls(), name, best_packet_checksum());
   if (r.record && !r.record->internet_checksum) {
     *error = "'" + name + "' computes a CRC, not the Internet checksum: it cannot fill or verify packets";
     return nullptr;

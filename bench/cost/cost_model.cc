@@ -98,7 +98,7 @@ std::optional<PathImpls> resolve_impls(const std::string& selector, std::string*
   PathImpls p;
   p.selector = selector;
   if (selector == "best") {
-    p.checksum = &best_checksum();
+    p.checksum = &best_packet_checksum();
     p.segment = &best_segment();
     p.toeplitz = &best_toeplitz();
     return p;
@@ -111,7 +111,7 @@ std::optional<PathImpls> resolve_impls(const std::string& selector, std::string*
   }
   segment_start_peers();  // a peer's support is known only once it has started
   std::string why;
-  bool named = pick(checksum_impls(), selector, best_checksum(), &p.checksum, &why);
+  bool named = pick(checksum_impls(), selector, best_packet_checksum(), &p.checksum, &why);
   if (named && why.empty() && !p.checksum->internet_checksum) {
     *error = "checksum implementation '" + selector + "' computes a CRC, not the Internet checksum: it is no software path";
     return std::nullopt;

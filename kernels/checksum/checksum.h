@@ -21,6 +21,7 @@ namespace eb {
 
 struct NvgreLayout;
 struct VerifyResult;
+class Corpus;
 
 struct ChecksumImpl {
   ImplInfo info;           // family "checksum"
@@ -33,6 +34,10 @@ struct ChecksumImpl {
   // them when set, instead of one `sum` per header. nullptr: the per-header path.
   uint8_t (*fill_packet)(uint8_t* frame, const NvgreLayout& layout) = nullptr;
   VerifyResult (*verify_packet)(const uint8_t* frame, const NvgreLayout& layout) = nullptr;
+  // The same over a whole corpus (checksum_fill_batch / checksum_verify_batch), for per-packet
+  // kernels that loop themselves (no call per packet); nullptr: a loop of the above.
+  size_t (*fill_batch)(Corpus& corpus) = nullptr;
+  size_t (*verify_batch)(const Corpus& corpus, VerifyResult* out) = nullptr;
 };
 
 // All records, ordered at construction (RecordList): the reference, then ours best first, then
@@ -40,6 +45,10 @@ struct ChecksumImpl {
 const std::vector<ChecksumImpl>& checksum_impls();
 // The best supported implementation (kind implementation), resolved once.
 const ChecksumImpl& best_checksum();
+// The best supported implementation for whole packets (checksum_fill / checksum_verify): the
+// best-ranked one with a per-packet kernel (fill_packet), else best_checksum(). What the receive
+// path, the cost model and the CLI's fill/verify use by default.
+const ChecksumImpl& best_packet_checksum();
 // The best supported implementation that has copy_and_sum (segmentation's fused copy).
 const ChecksumImpl& best_fused_checksum();
 // The `reference` record.

@@ -102,7 +102,7 @@ std::vector<ChecksumImpl> make_registry() {
   // per-header path (kernels/checksum/README.md).
 #if EB_ARCH_X86_64
   {
-    ChecksumImpl& rec = add("onepass-avx512", impl, 15, kAvx512Vnni,
+    ChecksumImpl& rec = add("onepass-avx512", impl, 17, kAvx512Vnni,
                             "AVX-512 one-pass packet checksums: the header region (<= 256 B) in masked zmm loads, "
                             "one masked vpmaddwd per checksum and register, payload by avx512",
                             sum_avx512);
@@ -121,24 +121,35 @@ std::vector<ChecksumImpl> make_registry() {
     rec.verify_packet = verify_onepass_hwy;
   }
   // Inline per-packet kernels (csum_inline.cc): the short ranges of a packet summed in line from
-  // the parse's offsets (no call per header), the payload beyond 192 B by the named bulk kernel.
+  // the parse's offsets (no call per header), long ranges by a bulk kernel. Ranked after the sum
+  // kernels (best_checksum() is the best *sum*), first among the per-packet kernels
+  // (best_packet_checksum(): measured faster than onepass-* and the per-header path per packet,
+  // kernels/checksum/README.md).
 #if EB_ARCH_X86_64
   {
     ChecksumImpl& rec = add("inline-avx512", impl, 16, kAvx512Vnni,
-                            "inline per-packet checksums: IPv4 headers and pseudo-header summed in line with "
-                            "64-bit carries from the parse's offsets, ranges from 192 B by avx512",
+                            "inline per-packet checksums, AVX-512: IPv4 headers and pseudo-header summed in line "
+                            "with 64-bit carries from the parse's offsets, ranges below 256 B in one to four "
+                            "zero-masked 64-byte loads (vpmaddwd), longer ranges by avx512",
                             sum_avx512);
     rec.fill_packet = fill_inline_avx512;
     rec.verify_packet = verify_inline_avx512;
+    rec.fill_batch = fill_batch_inline_avx512;
+    rec.verify_batch = verify_batch_inline_avx512;
   }
 #endif
   {
-    ChecksumImpl& rec = add("inline-adc64", impl, 85, 0,
-                            "inline per-packet checksums, portable: every range summed in line with 64-bit "
-                            "carries from the parse's offsets, ranges from 192 B by adc64x2",
-                            sum_adc64x2);
-    rec.fill_packet = fill_inline_adc64;
-    rec.verify_packet = verify_inline_adc64;
+    // Rank 54: below hwy (50), so best_checksum() stays the best sum kernel; first among the
+    // per-packet kernels where AVX-512 is missing (best_packet_checksum).
+    ChecksumImpl& rec = add("inline", impl, 54, 0,
+                            "inline per-packet checksums, portable: IPv4 headers, pseudo-header and ranges below "
+                            "192 B summed in line with 64-bit carries; longer ranges by the best per-header sum "
+                            "kernel this CPU runs",
+                            sum_best);
+    rec.fill_packet = fill_inline_portable;
+    rec.verify_packet = verify_inline_portable;
+    rec.fill_batch = fill_batch_inline_portable;
+    rec.verify_batch = verify_batch_inline_portable;
   }
   int rank = 61;
   for (const auto& e : entries)
@@ -189,6 +200,15 @@ const std::vector<ChecksumImpl>& checksum_impls() {
 
 const ChecksumImpl& best_checksum() {
   static const ChecksumImpl& best = *best_impl(checksum_impls());
+  return best;
+}
+
+const ChecksumImpl& best_packet_checksum() {
+  static const ChecksumImpl& best = []() -> const ChecksumImpl& {
+    for (const auto& r : checksum_impls())  // best first
+      if (r.fill_packet && r.info.kind == ImplKind::implementation && r.info.supported()) return r;
+    return best_checksum();
+  }();
   return best;
 }
 

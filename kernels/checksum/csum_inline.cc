@@ -1,4 +1,4 @@
-// Inline per-packet checksums (records inline-avx512, inline-adc64): every checksum of a parsed
+// Inline per-packet checksums (records inline-avx512, inline): every checksum of a parsed
 // packet computed in one function from the parse's offsets, with no call per header.
 //
 // The per-header path (offload.cc) calls the record's sum kernel once per range: three or four
@@ -23,177 +23,50 @@
 
 #include "kernels/checksum/csum_internal.h"
 #include "kernels/checksum/offload.h"
-#include "kernels/common/arch.h"
 #include "kernels/common/byteorder.h"
 
 namespace eb::csum {
 
 namespace {
 
-// Ranges up to this length are summed in line (the scalar path's crossover on the machines
-// measured; kernels/checksum/README.md).
-constexpr uint32_t kInlineBelow = 192;
-
-constexpr uint32_t kIpv4Field = 10, kGreField = 4;
-
-inline uint16_t native16(uint16_t host) { return bswap16(host); }  // a host value as its wire word reads natively
-inline uint16_t ldn16(const uint8_t* p) { return ld16(p); }
-inline void stn16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
-
-// Native 64-bit sum of an IPv4 header (20 bytes without options: unrolled).
-inline uint64_t ipv4_header_native(const uint8_t* h, uint32_t len) {
-  if (len == 20) [[likely]]
-    return addc(addc(ld64(h), ld64(h + 8)), ld32(h + 16));
-  return native_sum_scalar(h, len);
-}
-
-template <SumFn Bulk>
-inline uint64_t range_native(const uint8_t* p, uint32_t n) {
-  if (n < kInlineBelow) return native_sum_scalar(p, n);
-  // The bulk kernel's partial (big-endian convention, 0 initial) back to a native value.
-  return bswap16(fold16(Bulk(p, n, 0)));
-}
-
-// The pseudo-header's addresses, protocol and length (RFC 793/768, RFC 8200 §8.1), native.
-inline uint64_t pseudo_native(const uint8_t* f, const NvgreLayout& L) {
-  const IpLayout& ip = L.inner;
-  const uint32_t proto = L.l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
-  uint64_t s;
-  if (ip.version == IpVersion::v4) {
-    s = ld64(f + ip.offset + 12);  // source and destination, adjacent
-  } else {
-    const uint8_t* src = f + ip.pseudo_src_offset();
-    const uint8_t* dst = f + ip.pseudo_dst_offset();
-    s = addc(addc(ld64(src), ld64(src + 8)), addc(ld64(dst), ld64(dst + 8)));
-  }
-  const uint32_t len = L.l4_len;
-  return addc(s, uint64_t{native16(static_cast<uint16_t>(proto))} + native16(static_cast<uint16_t>(len & 0xFFFF)) +
-                     native16(static_cast<uint16_t>(len >> 16)));
-}
-
-inline uint64_t without(uint64_t s, uint16_t old_native) { return addc(s, static_cast<uint16_t>(~old_native)); }
-inline bool is_ffff(uint64_t s) { return fold16(s) == 0xFFFF; }
-
-// Every other packet: the same sums, each field as checksum_fields says.
-template <SumFn Bulk>
-__attribute__((noinline)) uint8_t fill_general(uint8_t* f, const NvgreLayout& L, uint8_t fields, const ChecksumImpl& per_header) {
-  if (!fields) return 0;
-  // GRE's sum takes the new inner fields as native words, which needs them at even offsets from
-  // the GRE header (always so on a frame of even-length headers; otherwise the per-header path).
-  if ((fields & kCsumGre) && ((L.l4_offset ^ L.gre_offset) & 1)) [[unlikely]]
-    return checksum_fill(f, L, per_header);
-  // Every sum first, with the old fields in place.
-  uint64_t l4 = 0, in = 0, out = 0, gre = 0;
-  uint16_t old_l4 = 0, old_in = 0, old_out = 0, old_gre = 0;
-  uint8_t* f_l4 = f + L.l4_checksum_offset();
-  uint8_t* f_in = f + L.inner.offset + kIpv4Field;
-  uint8_t* f_out = f + L.outer.offset + kIpv4Field;
-  uint8_t* f_gre = f + L.gre_offset + kGreField;
-  if (fields & kCsumL4) {
-    old_l4 = ldn16(f_l4);
-    l4 = without(addc(pseudo_native(f, L), range_native<Bulk>(f + L.l4_offset, L.l4_len)), old_l4);
-  }
-  if (fields & kCsumInnerIp) old_in = ldn16(f_in), in = without(ipv4_header_native(f + L.inner.offset, L.inner.header_len), old_in);
-  if (fields & kCsumOuterIp) old_out = ldn16(f_out), out = without(ipv4_header_native(f + L.outer.offset, L.outer.header_len), old_out);
-  if (fields & kCsumGre) {
-    old_gre = ldn16(f_gre);
-    gre = without(range_native<Bulk>(f + L.gre_offset, L.outer.end() - L.gre_offset), old_gre);
-  }
-  // Then the fields, in the per-header path's order (L4, inner IPv4, outer IPv4, GRE last, which
-  // covers the new inner fields: their change is patched into its sum).
-  if (fields & kCsumL4) {
-    uint16_t c = static_cast<uint16_t>(~fold16(l4));
-    if (L.l4 == L4Proto::udp && c == 0) c = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
-    stn16(f_l4, c);
-    gre = addc(gre, uint64_t{static_cast<uint16_t>(~old_l4)} + c);
-  }
-  if (fields & kCsumInnerIp) {
-    const uint16_t c = static_cast<uint16_t>(~fold16(in));
-    stn16(f_in, c);
-    gre = addc(gre, uint64_t{static_cast<uint16_t>(~old_in)} + c);
-  }
-  if (fields & kCsumOuterIp) stn16(f_out, static_cast<uint16_t>(~fold16(out)));
-  if (fields & kCsumGre) stn16(f_gre, static_cast<uint16_t>(~fold16(gre)));
-  return fields;
-}
-
-// The shapes nearly all traffic has, as straight-line code: no GRE checksum, IPv4 headers without
-// options, inner TCP/UDP. O4/I4: outer/inner IPv4 (else IPv6, which has no header checksum).
-template <SumFn Bulk, bool O4, bool I4>
-inline uint8_t fill_shape(uint8_t* f, const NvgreLayout& L) {
-  const bool udp = L.l4 == L4Proto::udp;
-  uint8_t* f_l4 = f + L.l4_offset + (udp ? 6 : 16);
-  const uint16_t old_l4 = ldn16(f_l4);
-  const uint64_t l4 = without(addc(pseudo_native(f, L), range_native<Bulk>(f + L.l4_offset, L.l4_len)), old_l4);
-  uint64_t in = 0, out = 0;
-  if constexpr (I4) in = without(ipv4_header_native(f + L.inner.offset, 20), ldn16(f + L.inner.offset + kIpv4Field));
-  if constexpr (O4) out = without(ipv4_header_native(f + L.outer.offset, 20), ldn16(f + L.outer.offset + kIpv4Field));
-  uint16_t c = static_cast<uint16_t>(~fold16(l4));
-  if (udp && c == 0) c = 0xFFFF;  // RFC 768: 0 would mean "no checksum"
-  stn16(f_l4, c);
-  if constexpr (I4) stn16(f + L.inner.offset + kIpv4Field, static_cast<uint16_t>(~fold16(in)));
-  if constexpr (O4) stn16(f + L.outer.offset + kIpv4Field, static_cast<uint16_t>(~fold16(out)));
-  return kCsumL4 | (I4 ? kCsumInnerIp : 0) | (O4 ? kCsumOuterIp : 0);
-}
-
-template <SumFn Bulk>
-inline uint8_t fill_inline(uint8_t* f, const NvgreLayout& L, const ChecksumImpl& (*per_header)()) {
-  const uint8_t fields = checksum_fields(L);
-  const bool o4 = fields & kCsumOuterIp, i4 = fields & kCsumInnerIp;
-  // One compare for "a common shape": L4 present, no GRE checksum, every IPv4 header 20 bytes.
-  const bool common = (fields & (kCsumL4 | kCsumGre)) == kCsumL4 && (!o4 || L.outer.header_len == 20) &&
-                      (!i4 || L.inner.header_len == 20);
-  if (common) [[likely]] {
-    if (o4) return i4 ? fill_shape<Bulk, true, true>(f, L) : fill_shape<Bulk, true, false>(f, L);
-    return i4 ? fill_shape<Bulk, false, true>(f, L) : fill_shape<Bulk, false, false>(f, L);
-  }
-  return fill_general<Bulk>(f, L, fields, per_header());
-}
-
-template <SumFn Bulk>
-VerifyResult verify_inline(const uint8_t* f, const NvgreLayout& L, const ChecksumImpl& per_header) {
-  VerifyResult r;
-  const uint8_t fields = checksum_fields(L);
-  bool good = true;
-  if (fields & kCsumL4) {
-    if (L.l4 == L4Proto::udp && ldn16(f + L.l4_checksum_offset()) == 0) return checksum_verify(f, L, per_header);
-    good &= is_ffff(addc(pseudo_native(f, L), range_native<Bulk>(f + L.l4_offset, L.l4_len)));
-    r.l4 = CsumStatus::good;
-  }
-  if (fields & kCsumInnerIp)
-    good &= is_ffff(ipv4_header_native(f + L.inner.offset, L.inner.header_len)), r.inner_ip = CsumStatus::good;
-  if (fields & kCsumOuterIp)
-    good &= is_ffff(ipv4_header_native(f + L.outer.offset, L.outer.header_len)), r.outer_ip = CsumStatus::good;
-  if (fields & kCsumGre)
-    good &= is_ffff(range_native<Bulk>(f + L.gre_offset, L.outer.end() - L.gre_offset)), r.gre = CsumStatus::good;
-  if (good) [[likely]]
-    return r;
-  return checksum_verify(f, L, per_header);
-}
-
-const ChecksumImpl& adc64x2_record() {
-  static const ChecksumImpl& r = *find_checksum("adc64x2");
-  return r;
-}
+// The scalar copy: short ranges by the two-chain 64-bit loop. 192 B: below it the vector kernels
+// themselves take this loop (kAvx512ScalarBelow).
+#define EB_INLINE_SHORT native_sum_scalar
+#define EB_INLINE_BELOW 192
+#include "kernels/checksum/csum_inline.inc"
+#undef EB_INLINE_SHORT
+#undef EB_INLINE_BELOW
 
 }  // namespace
 
-uint8_t fill_inline_adc64(uint8_t* frame, const NvgreLayout& L) { return fill_inline<sum_adc64x2>(frame, L, adc64x2_record); }
-VerifyResult verify_inline_adc64(const uint8_t* frame, const NvgreLayout& L) {
-  return verify_inline<sum_adc64x2>(frame, L, adc64x2_record());
-}
-
-#if EB_ARCH_X86_64
-namespace {
-const ChecksumImpl& avx512_record() {
-  static const ChecksumImpl& r = *find_checksum("avx512");
+// The best per-header record this CPU runs: the first supported implementation, in rank order,
+// without a per-packet kernel of its own (best_checksum() unless that is a per-packet record, so
+// neither the bulk sum nor the fallback can come back here). Its sum is the portable record's
+// bulk kernel, so a long payload is summed as fast as by the per-header path, on every
+// architecture; adc64x2 (needs nothing) if nothing else runs.
+const ChecksumImpl& best_per_header() {
+  static const ChecksumImpl& r = []() -> const ChecksumImpl& {
+    for (const auto& c : checksum_impls())
+      if (c.info.kind == ImplKind::implementation && c.info.supported() && !c.fill_packet && !c.copy_and_sum) return c;
+    return *find_checksum("adc64x2");
+  }();
   return r;
 }
-}  // namespace
-uint8_t fill_inline_avx512(uint8_t* frame, const NvgreLayout& L) { return fill_inline<sum_avx512>(frame, L, avx512_record); }
-VerifyResult verify_inline_avx512(const uint8_t* frame, const NvgreLayout& L) {
-  return verify_inline<sum_avx512>(frame, L, avx512_record());
+
+uint32_t sum_best(const uint8_t* p, size_t n, uint32_t initial) {
+  static const SumFn best = best_per_header().sum;
+  return best(p, n, initial);
 }
-#endif
+
+uint8_t fill_inline_portable(uint8_t* frame, const NvgreLayout& L) {
+  return fill_inline<sum_best>(frame, L, best_per_header);
+}
+VerifyResult verify_inline_portable(const uint8_t* frame, const NvgreLayout& L) {
+  return verify_inline<sum_best>(frame, L, best_per_header);
+}
+size_t fill_batch_inline_portable(Corpus& c) { return fill_batch_inline<sum_best>(c, best_per_header); }
+size_t verify_batch_inline_portable(const Corpus& c, VerifyResult* out) {
+  return verify_batch_inline<sum_best>(c, out, best_per_header);
+}
 
 }  // namespace eb::csum

@@ -147,6 +147,7 @@ VerifyResult checksum_verify(const uint8_t* frame, const NvgreLayout& L, const C
 }
 
 size_t checksum_fill_batch(Corpus& corpus, const ChecksumImpl& impl) {
+  if (impl.fill_batch) return impl.fill_batch(corpus);
   size_t filled = 0;
   const size_t n = corpus.size();
   for (size_t i = 0; i < n; ++i) {
@@ -159,6 +160,7 @@ size_t checksum_fill_batch(Corpus& corpus, const ChecksumImpl& impl) {
 }
 
 size_t checksum_verify_batch(const Corpus& corpus, const ChecksumImpl& impl, VerifyResult* out) {
+  if (impl.verify_batch) return impl.verify_batch(corpus, out);
   size_t bad = 0;
   const size_t n = corpus.size();
   for (size_t i = 0; i < n; ++i) {

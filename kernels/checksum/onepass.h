@@ -172,8 +172,13 @@ inline bool onepass_all_good(const NvgreLayout& L, unsigned good, VerifyResult& 
 // Inline per-packet kernels (csum_inline.cc).
 uint8_t fill_inline_avx512(uint8_t* frame, const NvgreLayout& L);
 VerifyResult verify_inline_avx512(const uint8_t* frame, const NvgreLayout& L);
-uint8_t fill_inline_adc64(uint8_t* frame, const NvgreLayout& L);
-VerifyResult verify_inline_adc64(const uint8_t* frame, const NvgreLayout& L);
+size_t fill_batch_inline_avx512(Corpus& corpus);
+size_t verify_batch_inline_avx512(const Corpus& corpus, VerifyResult* out);
+size_t fill_batch_inline_portable(Corpus& corpus);
+size_t verify_batch_inline_portable(const Corpus& corpus, VerifyResult* out);
+uint8_t fill_inline_portable(uint8_t* frame, const NvgreLayout& L);
+VerifyResult verify_inline_portable(const uint8_t* frame, const NvgreLayout& L);
+uint32_t sum_best(const uint8_t* p, size_t n, uint32_t initial);  // best_per_header()'s sum (csum_inline.cc)
 uint8_t fill_onepass_avx512(uint8_t* frame, const NvgreLayout& L);
 VerifyResult verify_onepass_avx512(const uint8_t* frame, const NvgreLayout& L);
 uint8_t fill_onepass_hwy(uint8_t* frame, const NvgreLayout& L);

@@ -1,5 +1,5 @@
-// The one-pass packet kernels (onepass-avx512, onepass-hwy) against the per-header path of the
-// reference record, byte for byte and status for status: every corpus preset, every header size
+// The per-packet kernels (every record with fill_packet: onepass-avx512, onepass-hwy,
+// inline-avx512, inline) against the per-header path of the reference record, byte for byte and status for status: every corpus preset, every header size
 // of the sweep with several payload lengths, frames that end exactly at an unmapped page (at the
 // end of the header region and at the end of the payload), Ethernet padding after the IP packet,
 // and random corruptions of every kind the per-header path reports.
@@ -85,9 +85,9 @@ void expect_same_guarded(test::GuardedArena& arena, const std::vector<uint8_t>& 
 
 TEST(OnePass, RecordsExistAndAreListed) {
 #if EB_ARCH_X86_64
-  const char* const names[] = {"onepass-avx512", "onepass-hwy"};
+  const char* const names[] = {"onepass-avx512", "onepass-hwy", "inline-avx512", "inline"};
 #else
-  const char* const names[] = {"onepass-hwy"};  // the AVX-512 kernel is compiled on x86-64 only
+  const char* const names[] = {"onepass-hwy", "inline"};  // the AVX-512 kernels are x86-64 only
 #endif
   for (const char* name : names) {
     const ChecksumImpl* r = find_checksum(name);
@@ -97,6 +97,28 @@ TEST(OnePass, RecordsExistAndAreListed) {
     EXPECT_NE(r->sum, nullptr);
   }
   if (onepass_impls().empty()) GTEST_SKIP() << "no one-pass kernel runs on this CPU";
+}
+
+// best_packet_checksum() is a per-packet kernel that runs here (the portable `inline` runs on
+// every CPU), best_checksum() stays a plain sum kernel, and the portable record's bulk sum is a
+// per-header kernel's (never itself: no recursion through the fallback).
+TEST(OnePass, BestPacketRecordIsAPerPacketKernel) {
+  const ChecksumImpl& best = best_packet_checksum();
+  EXPECT_NE(best.fill_packet, nullptr) << best.info.name;
+  EXPECT_TRUE(best.info.supported());
+  EXPECT_EQ(best.info.kind, ImplKind::implementation);
+  EXPECT_EQ(best_checksum().fill_packet, nullptr) << best_checksum().info.name;
+  for (const auto& r : checksum_impls())
+    if (r.fill_packet && r.info.supported() && r.info.kind == ImplKind::implementation) {
+      EXPECT_EQ(&r, &best) << "the first supported per-packet record in rank order";
+      break;
+    }
+  const ChecksumImpl* portable = find_checksum("inline");
+  ASSERT_NE(portable, nullptr);
+  std::vector<uint8_t> data(3000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 131 + 7);
+  for (size_t n : {0, 1, 191, 192, 1500, 3000})
+    EXPECT_EQ(fold16(portable->sum(data.data(), n, 0)), fold16(reference_checksum().sum(data.data(), n, 0))) << n;
 }
 
 TEST(OnePass, MatchesPerHeaderPathOnEveryPreset) {
@@ -115,6 +137,51 @@ TEST(OnePass, MatchesPerHeaderPathOnEveryPreset) {
 // Every header size of the sweep, payloads from none to past the region, odd and even, with and
 // without the GRE checksum and an outer VLAN; the frame ends at the guard page, so the header
 // region (payload 0) and the frame end are both tested against an unmapped page.
+// The corpus entry points (fill_batch / verify_batch, what the benchmarks time) give what a loop
+// of checksum_fill / checksum_verify with the same record gives, on every preset, with every
+// checksum field scrambled first (so fill writes) and with corruptions (so verify falls back).
+TEST(OnePass, BatchEntryPointsMatchThePerPacketLoop) {
+  size_t checked = 0;
+  for (const auto& r : checksum_impls()) {
+    if (!r.fill_batch || !r.verify_batch || !r.info.supported()) continue;
+    for (const auto& preset : generator_presets()) {
+      GeneratorConfig cfg;
+      cfg.preset = preset.name;
+      cfg.seed = 5;
+      if (preset.name == "lso") cfg.packets = 8;
+      Corpus a, b;
+      uint16_t salt = 0;
+      for (const GeneratedFrame& g : generate_frames(cfg)) {
+        std::vector<uint8_t> bytes = g.bytes;
+        const NvgreLayout L = parse_nvgre(bytes.data(), bytes.size(), g.parse);
+        if (++salt % 3 == 0) scramble(bytes.data(), L, salt);  // a third with every field wrong
+        a.add(bytes, g.label, 0, 0, g.parse);
+        b.add(bytes, g.label, 0, 0, g.parse);
+      }
+      // Verify first (the scrambled fields and the generator's corruptions are bad or partial).
+      std::vector<VerifyResult> got(a.size()), want(a.size());
+      const size_t bad = r.verify_batch(a, got.data());
+      size_t want_bad = 0;
+      for (size_t i = 0; i < b.size(); ++i) {
+        want[i] = checksum_verify(b.data(i), b[i].layout, r);
+        want_bad += want[i].any_bad();
+        ASSERT_TRUE(same(got[i], want[i])) << r.info.name << " " << preset.name << " #" << i << ": " << str(got[i])
+                                           << " vs " << str(want[i]);
+      }
+      EXPECT_EQ(bad, want_bad) << r.info.name << " " << preset.name;
+      // Then fill: same bytes, same count.
+      size_t want_filled = 0;
+      for (size_t i = 0; i < b.size(); ++i)
+        if (checksum_fields(b[i].layout)) checksum_fill(b.mutable_data(i), b[i].layout, r), ++want_filled;
+      EXPECT_EQ(r.fill_batch(a), want_filled) << r.info.name << " " << preset.name;
+      for (size_t i = 0; i < a.size(); ++i)
+        ASSERT_EQ(0, std::memcmp(a.data(i), b.data(i), a[i].length)) << r.info.name << " " << preset.name << " #" << i;
+      checked += a.size();
+    }
+  }
+  if (!checked) GTEST_SKIP() << "no record with batch entry points runs on this CPU";
+}
+
 TEST(OnePass, EveryHeaderSizeAndPayloadLength) {
   if (onepass_impls().empty()) GTEST_SKIP() << "no one-pass kernel runs on this CPU";
   test::GuardedArena arena(1 << 14);
