@@ -7,14 +7,26 @@
 //
 // Rows (FAMILY/IMPL/INPUT/real_time/threads:T):
 //   rxpath/reference/CORPUS   reference checksum + reference Toeplitz: the plain baseline
-//   rxpath/best/CORPUS        best_checksum() + best_toeplitz() on this CPU (named in the context
+//   rxpath/best/CORPUS        best_packet_checksum() (the best whole-packet verify kernel) +
+//                             best_toeplitz() on this CPU (named in the context
 //                             as rxpath_best), stable row names across machines
 //   rxpath/best-burst32/CORPUS  the same kernels over receive bursts of 32 packets (a PMD burst):
-//                             parse the burst, verify it, then hash and steer it through the
-//                             pipeline's batch path (tuples grouped by length, one hash_batch call
-//                             per group: the GFNI x16 kernels where the CPU has them)
+//                             each packet parsed, verified and staged for RSS while its headers
+//                             are in L1 (RssPipeline::burst_add: hash type, tuple copied, VMQ),
+//                             then the burst's tuples hashed in batches (burst_end: one
+//                             hash_batch call per length class, the GFNI x16 kernels where the
+//                             CPU has them) and steered
+//   rxpath/best-burst32-staged/CORPUS  the burst stage by stage, as the burst row ran before: parse
+//                             all 32 into layouts, verify all 32, then steer_layouts(); kept
+//                             (default-4k, 1 thread) so the cost of re-visiting the packets is seen
 // CORPUS: default-4k (the generator's default mix, 4096 packets); full adds imix-4k and
 // default-64k (65536 packets, beyond L2).
+// Cache levels (1 thread, best and best-burst32): default-l1, -l2, -l3 (the default mix with as
+// many packets as fill half of that cache level of cpu0) and default-mem (4x the largest level,
+// at least 64 MiB: DRAM-resident), bench::cache_level_inputs: the receive path's cost as work
+// grows. The 148-byte-per-packet parse output is not part of the working set in either row (one
+// layout live at a time); the corpus's own packet records (CorpusPacket, read for offset and
+// length) are.
 // Counters beside the standard ones (which, in these real-time rows, are aggregates over the
 // threads: items_per_second is the aggregate packet rate, ns_per_packet its inverse):
 //   ns_per_packet_per_core   wall-clock ns one thread spends per packet (threads x ns_per_packet):
@@ -97,8 +109,42 @@ void bm_rxpath(benchmark::State& state, bench::CorpusInput& in, const ChecksumIm
   set_thread_counters(state, static_cast<double>(n));
 }
 
+// The burst row: per packet parse -> verify -> stage (burst_add), per burst the batched hash.
 void bm_rxpath_burst(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum,
                      const ToeplitzImpl& rss, size_t burst) {
+  const Corpus& c = in.get();
+  auto pipeline = pipeline_for(state, rss);
+  if (!pipeline) return;
+  const size_t n = c.size();
+  std::vector<RssResult> steered(burst);
+  std::array<uint64_t, 64> per_queue{};
+  uint64_t bad = 0, unparsed = 0;
+  bench::timed_region_begins();
+  for (auto _ : state) {
+    for (size_t first = 0; first < n; first += burst) {
+      const size_t m = n - first < burst ? n - first : burst;
+      for (size_t k = 0; k < m; ++k) {
+        const uint8_t* frame = c.data(first + k);
+        const NvgreLayout layout = parse_nvgre(frame, c[first + k].length);
+        unparsed += !layout.ok();
+        bad += checksum_verify(frame, layout, csum).any_bad();
+        pipeline->burst_add(frame, layout, &steered[k]);
+      }
+      pipeline->burst_end();
+      for (size_t k = 0; k < m; ++k) ++per_queue[steered[k].queue & 63];
+    }
+    benchmark::DoNotOptimize(per_queue.data());
+    benchmark::DoNotOptimize(bad);
+    benchmark::DoNotOptimize(unparsed);
+  }
+  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
+  set_thread_counters(state, static_cast<double>(n));
+}
+
+// The burst stage by stage (the earlier form of the burst row): every stage over the whole burst
+// before the next, so verify and steer come back to packets parsed up to 31 packets earlier.
+void bm_rxpath_burst_staged(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum,
+                            const ToeplitzImpl& rss, size_t burst) {
   const Corpus& c = in.get();
   auto pipeline = pipeline_for(state, rss);
   if (!pipeline) return;
@@ -148,8 +194,8 @@ const int registered = [] {
     const ToeplitzImpl* rss;
   };
   std::vector<Combo> combos = {{"reference", &reference_checksum(), &reference_toeplitz()},
-                               {"best", &best_checksum(), &best_toeplitz()}};
-  bench::add_context("rxpath_best", "checksum " + best_checksum().info.name + " + toeplitz " +
+                               {"best", &best_packet_checksum(), &best_toeplitz()}};
+  bench::add_context("rxpath_best", "checksum " + best_packet_checksum().info.name + " + toeplitz " +
                                         best_toeplitz().info.name);
   static const bench::CorpusInputs inputs = corpus_inputs();
   for (const auto& combo : combos) {
@@ -164,19 +210,42 @@ const int registered = [] {
       b->UseRealTime();
     }
   }
+  constexpr size_t kBurst = 32;
+  const ChecksumImpl* best_csum = &best_packet_checksum();
+  const ToeplitzImpl* best_rss = &best_toeplitz();
+  const ImplInfo best_info = combo_info("best", *best_csum, *best_rss);
+  const ImplInfo burst_info = combo_info("best-burst32", *best_csum, *best_rss);
+  for (const auto& in : inputs) {
+    bench::CorpusInput* input = in.get();
+    auto* b = bench::register_row("rxpath", burst_info, in->label, [best_csum, best_rss, input](benchmark::State& s) {
+      bm_rxpath_burst(s, *input, *best_csum, *best_rss, kBurst);
+    });
+    for (int t : bench::thread_counts()) b->Threads(t);
+    b->UseRealTime();
+  }
   {
-    constexpr size_t kBurst = 32;
-    const ChecksumImpl* csum = &best_checksum();
-    const ToeplitzImpl* rss = &best_toeplitz();
-    ImplInfo info = combo_info("best-burst32", *csum, *rss);
-    for (const auto& in : inputs) {
-      bench::CorpusInput* input = in.get();
-      auto* b = bench::register_row("rxpath", info, in->label, [csum, rss, input](benchmark::State& s) {
-        bm_rxpath_burst(s, *input, *csum, *rss, kBurst);
-      });
-      for (int t : bench::thread_counts()) b->Threads(t);
-      b->UseRealTime();
-    }
+    bench::CorpusInput* input = inputs.front().get();  // default-4k
+    auto* b = bench::register_row("rxpath", combo_info("best-burst32-staged", *best_csum, *best_rss), input->label,
+                                  [best_csum, best_rss, input](benchmark::State& s) {
+                                    bm_rxpath_burst_staged(s, *input, *best_csum, *best_rss, kBurst);
+                                  });
+    b->Threads(1);
+    b->UseRealTime();
+  }
+  // Cost as work grows: 1 thread, best and best-burst32, corpora resident in L1, L2, L3, DRAM.
+  static const bench::CorpusInputs levels = bench::cache_level_inputs("default", "default");
+  for (const auto& in : levels) {
+    bench::CorpusInput* input = in.get();
+    auto* b = bench::register_row("rxpath", best_info, in->label, [best_csum, best_rss, input](benchmark::State& s) {
+      bm_rxpath(s, *input, *best_csum, *best_rss);
+    });
+    b->Threads(1);
+    b->UseRealTime();
+    b = bench::register_row("rxpath", burst_info, in->label, [best_csum, best_rss, input](benchmark::State& s) {
+      bm_rxpath_burst(s, *input, *best_csum, *best_rss, kBurst);
+    });
+    b->Threads(1);
+    b->UseRealTime();
   }
   return 0;
 }();

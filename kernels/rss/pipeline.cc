@@ -140,7 +140,6 @@ RssTupleSpec rss_select(const NvgreLayout& L, uint32_t en) { return select_impl(
 
 namespace {
 constexpr size_t kChunk = 256;
-constexpr bool kPrefetch = true;
 constexpr size_t kPrefetchAhead = 6;
 constexpr uint32_t kClassLen[4] = {8, 12, 32, 36};
 inline unsigned class_of(uint32_t len) { return (len > 12 ? 2u : 0u) + ((len & 4) ? 1u : 0u); }
@@ -148,9 +147,10 @@ inline unsigned class_of(uint32_t len) { return (len > 12 ? 2u : 0u) + ((len & 4
 
 struct RssPipeline::Workspace {
   alignas(64) uint8_t tuples[4][kChunk * kRssMaxTuple];
-  uint16_t index[4][kChunk];
+  RssResult* dest[4][kChunk];  // where each staged tuple's hash goes
   uint32_t hashes[kChunk];
-  uint32_t n[4];
+  uint32_t n[4] = {};   // staged tuples per length class
+  uint32_t staged = 0;  // staged packets (hashed or not), at most kChunk
 };
 
 RssPipeline::~RssPipeline() = default;
@@ -265,57 +265,80 @@ RssResult RssPipeline::steer_one(const uint8_t* frame, const NvgreLayout& layout
   return r;
 }
 
-template <class LayoutOf>
-void RssPipeline::steer_chunk(const Corpus& corpus, size_t first, size_t count, RssResult* out, LayoutOf layout_of) {
+// Selects packet's tuple, fills what is known before the hash (type, flags, length, VMQ queue)
+// and stages the tuple in its length class, to be hashed by flush_staged() into `r`.
+inline __attribute__((always_inline)) void RssPipeline::stage(const uint8_t* frame, const NvgreLayout& L,
+                                                              RssResult& r) {
   Workspace& w = *ws_;
-  const uint32_t types = cfg_.hash_types;
-  const bool vmq = !vmq_.empty();
-  w.n[0] = w.n[1] = w.n[2] = w.n[3] = 0;
-  for (size_t i = 0; i < count; ++i) {
-    if (kPrefetch && i + kPrefetchAhead < count) {
-      // The corpus is read once per call: fetch a few packets ahead (their layout record and the
-      // first two lines of the frame, where the addresses and ports usually are).
-      const CorpusPacket& ahead = corpus[first + i + kPrefetchAhead];
-      __builtin_prefetch(reinterpret_cast<const char*>(&ahead.layout) + 64);
-      __builtin_prefetch(corpus.data(first + i + kPrefetchAhead) + 64);
-    }
-    const uint8_t* frame = corpus.data(first + i);
-    const NvgreLayout& L = layout_of(first + i);
-    const RssTupleSpec s = select_impl(L, types);
-    RssResult& r = out[i];
-    r.hash = 0;
-    r.queue = 0;
-    r.type = s.type;
-    r.flags = s.flags;
-    r.tuple_len = s.len;
-    r.vmq_queue = cfg_.vmq_default_queue;
-    if (s.len) {
-      const unsigned c = class_of(s.len);
-      rss_copy_tuple(frame, s, w.tuples[c] + w.n[c] * s.len);
-      w.index[c][w.n[c]++] = static_cast<uint16_t>(i);
-    }
-    if (vmq && vmq_key_present(L)) {
-      bool matched;
-      r.vmq_queue = vmq_lookup(frame + L.inner_eth_offset, L.vsid, &matched);
-      if (matched) r.flags |= kRssVmqMatched;
-    }
+  const RssTupleSpec s = select_impl(L, cfg_.hash_types);
+  r.hash = 0;
+  r.queue = 0;
+  r.type = s.type;
+  r.flags = s.flags;
+  r.tuple_len = s.len;
+  r.vmq_queue = cfg_.vmq_default_queue;
+  if (s.len) {
+    const unsigned c = class_of(s.len);
+    rss_copy_tuple(frame, s, w.tuples[c] + w.n[c] * s.len);
+    w.dest[c][w.n[c]++] = &r;
   }
+  ++w.staged;
+  if (!vmq_.empty() && vmq_key_present(L)) {
+    bool matched;
+    r.vmq_queue = vmq_lookup(frame + L.inner_eth_offset, L.vsid, &matched);
+    if (matched) r.flags |= kRssVmqMatched;
+  }
+}
+
+// One hash_batch call per non-empty length class, then the indirection table.
+void RssPipeline::flush_staged() {
+  Workspace& w = *ws_;
   for (unsigned c = 0; c < 4; ++c) {
     const uint32_t n = w.n[c];
     if (!n) continue;
     impl_->hash_batch(*key_, w.tuples[c], kClassLen[c], kClassLen[c], n, w.hashes);
     for (uint32_t j = 0; j < n; ++j) {
-      RssResult& r = out[w.index[c][j]];
+      RssResult& r = *w.dest[c][j];
       r.hash = w.hashes[j];
       r.queue = table_[w.hashes[j] & mask_];
     }
+    w.n[c] = 0;
   }
+  w.staged = 0;
+}
+
+void RssPipeline::burst_add(const uint8_t* frame, const NvgreLayout& layout, RssResult* out) {
+  if (ws_->staged == kChunk) flush_staged();
+  stage(frame, layout, *out);
+}
+
+void RssPipeline::burst_end() { flush_staged(); }
+
+template <RssPipeline::Ahead kAhead, class LayoutOf>
+void RssPipeline::steer_chunk(const Corpus& corpus, size_t first, size_t count, RssResult* out, LayoutOf layout_of) {
+  flush_staged();  // a burst left open is finished first (its results complete, the workspace empty)
+  for (size_t i = 0; i < count; ++i) {
+    if (kAhead != Ahead::nothing && i + kPrefetchAhead < count) {
+      // The corpus is read once per call: fetch a few packets ahead (the second line of the
+      // frame, where the inner addresses and ports usually are, and for steer() the second line
+      // of the stored layout record). Only what this caller reads: the stored layouts are a
+      // stream of their own (a line and more per packet) that steer_layouts() never touches.
+      if (kAhead == Ahead::stored_layout) {
+        const CorpusPacket& ahead = corpus[first + i + kPrefetchAhead];
+        __builtin_prefetch(reinterpret_cast<const char*>(&ahead.layout) + 64);
+      }
+      __builtin_prefetch(corpus.data(first + i + kPrefetchAhead) + 64);
+    }
+    stage(corpus.data(first + i), layout_of(first + i), out[i]);
+  }
+  flush_staged();
 }
 
 void RssPipeline::steer(const Corpus& corpus, size_t first, size_t count, RssResult* out) {
   for (size_t done = 0; done < count; done += kChunk) {
     const size_t n = count - done < kChunk ? count - done : kChunk;
-    steer_chunk(corpus, first + done, n, out + done, [&](size_t i) -> const NvgreLayout& { return corpus[i].layout; });
+    steer_chunk<Ahead::stored_layout>(corpus, first + done, n, out + done,
+                                      [&](size_t i) -> const NvgreLayout& { return corpus[i].layout; });
   }
 }
 
@@ -323,8 +346,9 @@ void RssPipeline::steer_layouts(const Corpus& corpus, size_t first, size_t count
                                 RssResult* out) {
   for (size_t done = 0; done < count; done += kChunk) {
     const size_t n = count - done < kChunk ? count - done : kChunk;
-    steer_chunk(corpus, first + done, n, out + done,
-                [&](size_t i) -> const NvgreLayout& { return layouts[i - first]; });
+    // The caller has just parsed these frames: their headers are in L1, nothing to fetch.
+    steer_chunk<Ahead::nothing>(corpus, first + done, n, out + done,
+                                [&](size_t i) -> const NvgreLayout& { return layouts[i - first]; });
   }
 }
 
@@ -332,7 +356,7 @@ void RssPipeline::steer_parse(const Corpus& corpus, size_t first, size_t count, 
   NvgreLayout scratch;
   for (size_t done = 0; done < count; done += kChunk) {
     const size_t n = count - done < kChunk ? count - done : kChunk;
-    steer_chunk(corpus, first + done, n, out + done, [&](size_t i) -> const NvgreLayout& {
+    steer_chunk<Ahead::frame>(corpus, first + done, n, out + done, [&](size_t i) -> const NvgreLayout& {
       scratch = parse_nvgre(corpus.data(i), corpus[i].length);
       return scratch;
     });

@@ -136,9 +136,21 @@ class RssPipeline {
   // The same with layouts the caller parsed: layouts[k] is packet first + k's (a receive burst).
   void steer_layouts(const Corpus& corpus, size_t first, size_t count, const NvgreLayout* layouts, RssResult* out);
 
+  // A receive burst steered packet by packet as it is parsed, hashed in batches: burst_add()
+  // right after a packet's parse (its headers still in L1, the layout may be a temporary) selects
+  // and copies its tuple and fills *out but for hash and queue; burst_end() hashes what was
+  // staged (one hash_batch call per length class) and completes every *out. *out must stay valid
+  // until then. Past 256 staged packets burst_add() hashes them first. Same results as steer_one.
+  // Not thread-safe (the workspace): one pipeline per thread; steer*() finish an open burst.
+  void burst_add(const uint8_t* frame, const NvgreLayout& layout, RssResult* out);
+  void burst_end();
+
  private:
   RssPipeline() = default;
-  template <class LayoutOf>
+  void stage(const uint8_t* frame, const NvgreLayout& layout, RssResult& r);
+  void flush_staged();
+  enum class Ahead { nothing, frame, stored_layout };  // what steer_chunk prefetches
+  template <Ahead kAhead, class LayoutOf>
   void steer_chunk(const Corpus& corpus, size_t first, size_t count, RssResult* out, LayoutOf layout_of);
 
   RssConfig cfg_;

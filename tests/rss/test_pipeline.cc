@@ -1,8 +1,10 @@
 // The receive-steering pipeline: Microsoft's vectors through whole NVGRE packets (inner 4-tuple,
 // inner 2-tuple, outer 2-tuple fallback, IPv6 EX addresses), hash type selection, indirection,
-// VMQ, and the corpus batch path against the one-packet path for every implementation.
+// VMQ, and the corpus batch paths and the receive-burst path against the one-packet path for every
+// implementation and generator preset.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -50,21 +52,51 @@ std::unique_ptr<RssPipeline> make(uint32_t types, const std::string& impl = {}, 
   return p;
 }
 
-// All three entry points (one packet; corpus batch with stored layouts; corpus batch parsing).
+// Every field of two results (hash, type, queue, VMQ queue, flags, tuple length).
+::testing::AssertionResult same_result(const RssResult& got, const RssResult& want) {
+  if (got.hash == want.hash && got.type == want.type && got.queue == want.queue && got.vmq_queue == want.vmq_queue &&
+      got.flags == want.flags && got.tuple_len == want.tuple_len)
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "got hash " << got.hash << " type " << got.type << " queue " << got.queue
+                                       << " vmq " << got.vmq_queue << " flags " << int{got.flags} << " len "
+                                       << int{got.tuple_len} << ", steer_one: hash " << want.hash << " type "
+                                       << want.type << " queue " << want.queue << " vmq " << want.vmq_queue
+                                       << " flags " << int{want.flags} << " len " << int{want.tuple_len};
+}
+
+// A receive burst as the rxpath benchmark runs it: each frame parsed into a temporary layout
+// (gone before the burst is hashed) and staged with burst_add(), bursts of `burst` packets.
+void steer_bursts(RssPipeline& p, const Corpus& c, size_t burst, RssResult* out) {
+  for (size_t first = 0; first < c.size(); first += burst) {
+    const size_t m = std::min(burst, c.size() - first);
+    for (size_t k = 0; k < m; ++k) {
+      const NvgreLayout layout = parse_nvgre(c.data(first + k), c[first + k].length);
+      p.burst_add(c.data(first + k), layout, out + first + k);
+    }
+    p.burst_end();
+  }
+}
+
+// Every entry point (one packet; corpus batch with stored layouts; corpus batch parsing; caller's
+// layouts; receive bursts) against steer_one, every field.
 std::vector<RssResult> steer_all_ways(RssPipeline& p, const std::vector<std::vector<uint8_t>>& frames) {
   Corpus c;
   for (const auto& f : frames) c.add(f);
-  std::vector<RssResult> one, batch(c.size()), parsed(c.size());
-  for (size_t i = 0; i < c.size(); ++i) one.push_back(p.steer_one(c.data(i), c[i].layout));
+  std::vector<RssResult> one, batch(c.size()), parsed(c.size()), given(c.size()), burst(c.size());
+  std::vector<NvgreLayout> layouts;
+  for (size_t i = 0; i < c.size(); ++i) {
+    one.push_back(p.steer_one(c.data(i), c[i].layout));
+    layouts.push_back(c[i].layout);
+  }
   p.steer(c, 0, c.size(), batch.data());
   p.steer_parse(c, 0, c.size(), parsed.data());
+  p.steer_layouts(c, 0, c.size(), layouts.data(), given.data());
+  steer_bursts(p, c, 3, burst.data());
   for (size_t i = 0; i < c.size(); ++i) {
-    EXPECT_EQ(batch[i].hash, one[i].hash) << i;
-    EXPECT_EQ(batch[i].type, one[i].type) << i;
-    EXPECT_EQ(batch[i].queue, one[i].queue) << i;
-    EXPECT_EQ(batch[i].flags, one[i].flags) << i;
-    EXPECT_EQ(parsed[i].hash, one[i].hash) << i;
-    EXPECT_EQ(parsed[i].type, one[i].type) << i;
+    EXPECT_TRUE(same_result(batch[i], one[i])) << "steer, packet " << i;
+    EXPECT_TRUE(same_result(parsed[i], one[i])) << "steer_parse, packet " << i;
+    EXPECT_TRUE(same_result(given[i], one[i])) << "steer_layouts, packet " << i;
+    EXPECT_TRUE(same_result(burst[i], one[i])) << "burst_add, packet " << i;
   }
   return one;
 }
@@ -462,6 +494,74 @@ TEST(RssPipeline, CorpusBatchMatchesOnePacketEveryImpl) {
       ASSERT_EQ(got[i].hash, want[i].hash) << impl << " packet " << i;
       ASSERT_EQ(got[i].queue, want[i].queue) << impl << " packet " << i;
       ASSERT_EQ(got[i].type, want[i].type) << impl << " packet " << i;
+    }
+  }
+}
+
+// Every generator preset: the receive-burst path (burst_add / burst_end, temporary layouts; burst
+// sizes 1, 7, 32 and 300, past the 256-packet workspace, so the automatic flush runs) and
+// steer_layouts over bursts of 32 give what steer_one gives, every field, for every
+// implementation, with VMQ filters on some of the corpus's inner (MAC, VSID) pairs. A burst left
+// open is completed by the next steer() call.
+TEST(RssPipeline, BurstPathsMatchOnePacketEveryPreset) {
+  for (const auto& preset : generator_presets()) {
+    SCOPED_TRACE(preset.name);
+    GeneratorConfig g;
+    g.preset = preset.name;
+    g.packets = 600;
+    g.seed = 11;
+    const Corpus c = generate_corpus(g);
+    ASSERT_GT(c.size(), 0u);
+    RssConfig cfg;
+    cfg.queues = 16;
+    cfg.vmq_default_queue = 3;
+    for (size_t i = 0; i < c.size() && cfg.vmq.size() < 8; i += 37) {
+      const NvgreLayout& L = c[i].layout;
+      if (!vmq_key_present(L)) continue;
+      VmqFilter f;
+      std::memcpy(f.mac, c.data(i) + L.inner_eth_offset, 6);
+      f.vsid = L.vsid;
+      f.queue = static_cast<uint16_t>(100 + cfg.vmq.size());
+      bool dup = false;
+      for (const auto& h : cfg.vmq) dup |= std::memcmp(h.mac, f.mac, 6) == 0 && h.vsid == f.vsid;
+      if (!dup) cfg.vmq.push_back(f);
+    }
+    std::string err;
+    cfg.impl = "reference";
+    auto ref = RssPipeline::create(cfg, &err);
+    ASSERT_TRUE(ref) << err;
+    // The bursts parse each frame with default options; the corpus's stored layouts may have been
+    // parsed with others (lso: large sends), so each path is held to steer_one on its own layouts.
+    std::vector<RssResult> want, want_stored;
+    for (size_t i = 0; i < c.size(); ++i) {
+      want.push_back(ref->steer_one(c.data(i), parse_nvgre(c.data(i), c[i].length)));
+      want_stored.push_back(ref->steer_one(c.data(i), c[i].layout));
+    }
+    for (const auto& impl : supported_impls()) {
+      SCOPED_TRACE(impl);
+      cfg.impl = impl;
+      auto p = RssPipeline::create(cfg, &err);
+      ASSERT_TRUE(p) << err;
+      for (size_t burst : {size_t{1}, size_t{7}, size_t{32}, size_t{300}}) {
+        std::vector<RssResult> got(c.size());
+        steer_bursts(*p, c, burst, got.data());
+        for (size_t i = 0; i < c.size(); ++i) ASSERT_TRUE(same_result(got[i], want[i])) << "burst " << burst << " packet " << i;
+      }
+      std::vector<RssResult> got(c.size());
+      std::vector<NvgreLayout> layouts(32);
+      for (size_t first = 0; first < c.size(); first += 32) {
+        const size_t m = std::min<size_t>(32, c.size() - first);
+        for (size_t k = 0; k < m; ++k) layouts[k] = parse_nvgre(c.data(first + k), c[first + k].length);
+        p->steer_layouts(c, first, m, layouts.data(), got.data() + first);
+      }
+      for (size_t i = 0; i < c.size(); ++i) ASSERT_TRUE(same_result(got[i], want[i])) << "steer_layouts packet " << i;
+      // An open burst, then a corpus call: the burst's results are complete after it.
+      std::vector<RssResult> open(5), rest(c.size());
+      for (size_t k = 0; k < open.size() && k < c.size(); ++k) p->burst_add(c.data(k), c[k].layout, &open[k]);
+      p->steer(c, 0, c.size(), rest.data());
+      for (size_t k = 0; k < open.size() && k < c.size(); ++k)
+        EXPECT_TRUE(same_result(open[k], want_stored[k])) << "open burst " << k;
+      for (size_t i = 0; i < c.size(); ++i) ASSERT_TRUE(same_result(rest[i], want_stored[i])) << "steer packet " << i;
     }
   }
 }
