@@ -5,6 +5,8 @@
 //   - checksum_verify gives the same four statuses as the reference's per-header path;
 //   - checksum_fill (with every checksum field first overwritten) writes the same bytes and
 //     reports the same fields, and the frame verifies the same afterwards;
+//   - the corpus entry points (fill_batch / verify_batch, where a record has them) on a one-packet
+//     corpus give the same statuses, the same bytes and the same count;
 // and the same again with the frame cut right after its headers (the header region ending at
 // the page) when the cut still parses (the payload then is empty only if the lengths say so:
 // otherwise the cut is a truncation and both paths must leave it alone).
@@ -15,6 +17,7 @@
 #include "fuzz/fuzz_util.h"
 #include "kernels/checksum/checksum.h"
 #include "kernels/checksum/offload.h"
+#include "kernels/packet/corpus.h"
 #include "kernels/common/byteorder.h"
 #include "kernels/packet/nvgre.h"
 #include "testing/guard_page.h"
@@ -58,6 +61,18 @@ void check(test::GuardedArena& arena, const uint8_t* bytes, size_t n, const Pars
     FUZZ_CHECK(w == w_ref, "%s: fill wrote fields %x, reference %x (n=%zu)", name, w, w_ref, n);
     FUZZ_CHECK(n == 0 || std::memcmp(f, expect.data(), n) == 0, "%s: fill bytes differ (n=%zu)", name, n);
     FUZZ_CHECK(same(checksum_verify(f, L, impl), want_after), "%s: verify after fill differs (n=%zu)", name, n);
+    if (impl.fill_batch && impl.verify_batch) {
+      Corpus c;
+      c.add(std::span<const uint8_t>(bytes, n), {}, 0, 0, opt);
+      FUZZ_CHECK(c[0].layout == L, "%s: the corpus parsed the frame differently", name);
+      VerifyResult got;
+      const size_t bad = impl.verify_batch(c, &got);
+      FUZZ_CHECK(same(got, want) && bad == size_t{want.any_bad()}, "%s: verify_batch differs (n=%zu)", name, n);
+      scramble(c.mutable_data(0), L);
+      const size_t filled = impl.fill_batch(c);
+      FUZZ_CHECK(filled == size_t{checksum_fields(L) != 0}, "%s: fill_batch filled %zu (n=%zu)", name, filled, n);
+      FUZZ_CHECK(n == 0 || std::memcmp(c.data(0), expect.data(), n) == 0, "%s: fill_batch bytes differ (n=%zu)", name, n);
+    }
   }
 }
 

@@ -10,7 +10,9 @@
 //     exactly `count` words;
 // mode bit 1: the bytes after the key are also a frame for RssPipeline::steer_one with every
 // implementation: same result everywhere, the tuple read only inside the frame, and the hash
-// equal to the reference over the tuple rss_select names.
+// equal to the reference over the tuple rss_select names; and for the receive-burst calls
+// (burst_add / burst_end): a burst of 1 + (mode >> 4) copies of the frame (up to 16) gives
+// steer_one's result, every field, for every copy.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -26,7 +28,13 @@ namespace {
 
 using namespace eb;
 
-void check_pipeline(const uint8_t* key, size_t key_len, uint32_t types, const uint8_t* frame_in, size_t frame_len) {
+bool same_result(const RssResult& a, const RssResult& b) {
+  return a.hash == b.hash && a.queue == b.queue && a.type == b.type && a.flags == b.flags &&
+         a.tuple_len == b.tuple_len && a.vmq_queue == b.vmq_queue;
+}
+
+void check_pipeline(const uint8_t* key, size_t key_len, uint32_t types, const uint8_t* frame_in, size_t frame_len,
+                    size_t burst) {
   fuzz::ExactBuffer frame(frame_len, 0);
   if (frame_len) std::memcpy(frame.data(), frame_in, frame_len);
   const NvgreLayout L = parse_nvgre(frame.data(), frame_len);
@@ -58,6 +66,12 @@ void check_pipeline(const uint8_t* key, size_t key_len, uint32_t types, const ui
     }
     FUZZ_CHECK(p != nullptr, "%s: pipeline refused: %s", impl.info.name.c_str(), err.c_str());
     const RssResult r = p->steer_one(frame.data(), L);
+    std::vector<RssResult> staged(burst);
+    for (size_t i = 0; i < burst; ++i) p->burst_add(frame.data(), L, &staged[i]);
+    p->burst_end();
+    for (size_t i = 0; i < burst; ++i)
+      FUZZ_CHECK(same_result(staged[i], r), "%s: burst packet %zu of %zu steers differently from steer_one",
+                 impl.info.name.c_str(), i, burst);
     FUZZ_CHECK(r.tuple_len == spec.len && r.type == spec.type, "%s: tuple %u/%u type %x/%x", impl.info.name.c_str(),
                r.tuple_len, spec.len, r.type, spec.type);
     if (spec.len) {
@@ -147,7 +161,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   refusals_checked = true;
   if (mode & 2) {
     const uint32_t types = (mode & 4) ? kRssHashAll : (mode & 8) ? kRssHashDefault : (kRssHashIPv4 | kRssHashIPv6);
-    check_pipeline(key, key_len, types, src, src_n);
+    check_pipeline(key, key_len, types, src, src_n, 1 + (mode >> 4));
   }
   return 0;
 }
