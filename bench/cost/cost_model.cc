@@ -7,6 +7,7 @@
 
 #include "kernels/checksum/offload.h"
 #include "kernels/rss/pipeline.h"
+#include "kernels/uso/uso.h"
 
 namespace eb::cost {
 
@@ -57,6 +58,7 @@ std::string PathImpls::family(Offload o) const {
     case Offload::lso_v2: return "segment";
     case Offload::rss: return "rss";
     case Offload::vmq: return "vmq";
+    case Offload::uso: return "uso";
     default: return "";
   }
 }
@@ -68,6 +70,7 @@ std::string PathImpls::name(Offload o) const {
     case Offload::lso_v2: return segment ? segment->info.name : "";
     case Offload::rss: return toeplitz ? toeplitz->info.name : "";
     case Offload::vmq: return "hash-table";
+    case Offload::uso: return uso ? uso->info.name : "";
     default: return "";
   }
 }
@@ -77,6 +80,11 @@ namespace {
 const SegmentImpl& reference_segment() {
   const SegmentImpl* r = find_impl(segment_impls(), "reference");
   return r ? *r : best_segment();
+}
+
+const UsoImpl& reference_uso() {
+  const UsoImpl* r = find_impl(uso_impls(), "reference");
+  return r ? *r : best_uso();
 }
 
 // The family's record of that name (resolve_impl: the record or the one-line reason it cannot
@@ -101,12 +109,14 @@ std::optional<PathImpls> resolve_impls(const std::string& selector, std::string*
     p.checksum = &best_packet_checksum();
     p.segment = &best_segment();
     p.toeplitz = &best_toeplitz();
+    p.uso = &best_uso();
     return p;
   }
   if (selector == "reference") {
     p.checksum = &reference_checksum();
     p.segment = &reference_segment();
     p.toeplitz = &reference_toeplitz();
+    p.uso = &reference_uso();
     return p;
   }
   segment_start_peers();  // a peer's support is known only once it has started
@@ -118,6 +128,7 @@ std::optional<PathImpls> resolve_impls(const std::string& selector, std::string*
   }
   named = pick(segment_impls(), selector, best_segment(), &p.segment, &why) || named;
   named = pick(toeplitz_impls(), selector, best_toeplitz(), &p.toeplitz, &why) || named;
+  named = pick(uso_impls(), selector, best_uso(), &p.uso, &why) || named;
   if (!why.empty()) {
     *error = why;
     return std::nullopt;
@@ -165,8 +176,9 @@ bool has_software_path(Offload o) {
     case Offload::rx_checksum:
     case Offload::lso_v2:
     case Offload::rss:
-    case Offload::vmq: return true;
-    default: return false;  // uso: no UDP segmentation kernel in the suite yet
+    case Offload::vmq:
+    case Offload::uso: return true;
+    default: return false;
   }
 }
 
@@ -176,7 +188,8 @@ struct SoftwarePath::State {
   std::vector<VerifyResult> verify;
   std::unique_ptr<RssPipeline> rss;
   std::vector<RssResult> steer;
-  // LSOv2: one SegmentInput per packet (MSS = its own payload), one output arena for the largest.
+  // LSOv2 / USO: one SegmentInput per packet (MSS = its own payload), one output arena for the
+  // largest.
   std::vector<SegmentInput> sends;
   std::vector<uint8_t> arena;
   std::vector<SegmentSlice> slices;
@@ -233,14 +246,20 @@ std::unique_ptr<SoftwarePath> SoftwarePath::create(Offload o, const Corpus& capt
       st.steer.resize(pk.size());
       break;
     }
-    case Offload::lso_v2: {
+    case Offload::lso_v2:
+    case Offload::uso: {
+      // One send per packet, its own payload as the MSS: the per-segment (per-datagram) work. A
+      // packet the planner refuses (not a send it can segment) stays in the set and is timed
+      // as the refusal it gets.
+      const bool udp = o == Offload::uso;
       size_t arena = 0;
       for (size_t i = 0; i < pk.size(); ++i) {
-        SegmentInput in{pk.data(i), pk[i].length, &pk[i].layout, 1, 65535};
-        SegmentPlan plan = plan_segments(in);
+        SegmentInput in = udp ? make_uso_input(pk.data(i), pk[i].length, pk[i].layout, 1, uint32_t{65535})
+                              : SegmentInput{pk.data(i), pk[i].length, &pk[i].layout, 1, 65535};
+        SegmentPlan plan = udp ? plan_uso(in) : plan_segments(in);
         if (plan.ok() || plan.error == SegmentError::mss_too_large) {
           in.mss = std::max<uint32_t>(plan.payload_len, 1);
-          plan = plan_segments(in);
+          plan = udp ? plan_uso(in) : plan_segments(in);
         }
         arena = std::max(arena, plan.ok() ? plan.arena_bytes : 0);
         st.sends.push_back(in);
@@ -279,10 +298,12 @@ void SoftwarePath::run_pass() {
       processed_ = n;
       break;
     }
-    case Offload::lso_v2: {
+    case Offload::lso_v2:
+    case Offload::uso: {
       SegmentOutput out{st.arena.data(), st.arena.size(), st.slices.data(), st.slices.size()};
+      const SegmentImpl& impl = offload_ == Offload::uso ? *impls_.uso : *impls_.segment;
       size_t n = 0;
-      for (const SegmentInput& in : st.sends) n += impls_.segment->run(in, out) == SegmentError::ok;
+      for (const SegmentInput& in : st.sends) n += impl.run(in, out) == SegmentError::ok;
       processed_ = n;
       break;
     }
@@ -332,7 +353,7 @@ std::optional<ProfileCost> CostModel::price(const OffloadCaps& caps, std::string
     OffloadCost& oc = pc.offloads[k];
     oc.set = std::move(sets[k]);
     if (!has_software_path(o)) {
-      oc.why_not_measured = "no software path wired into cost for this offload yet (the uso family exists; pricing it is to do)";
+      oc.why_not_measured = "no software path for this offload in the suite";
       continue;
     }
     if (!price_path(o, oc.set.indices, chosen_, &oc.chosen, error)) return std::nullopt;

@@ -11,8 +11,8 @@
 //                     i.e. the per-segment work of software LSO (segment family)
 //        rss          tuple selection + Toeplitz hash + indirection (rss family, RssPipeline)
 //        vmq          the VMQ classifier on inner destination MAC + VSID (one implementation)
-//        uso          not priced yet: the suite has no UDP segmentation kernel (packets and
-//                     bytes are still counted and reported)
+//        uso          segmentation of each UDP packet as one send whose MSS is its own
+//                     payload: the per-datagram work of software USO (uso family)
 //   3. Convert: cores = (time of one pass over the software packets) x line rate / (bits the
 //      whole capture occupies on the line), with Ethernet framing counted per frame (WireModel).
 #pragma once
@@ -71,9 +71,10 @@ struct PathImpls {
   const ChecksumImpl* checksum = nullptr;
   const SegmentImpl* segment = nullptr;
   const ToeplitzImpl* toeplitz = nullptr;
+  const SegmentImpl* uso = nullptr;  // a uso-family record (UsoImpl)
   // "avx512" etc.; for VMQ (one implementation, RssPipeline's exact-match table) "hash-table".
   std::string name(Offload o) const;
-  std::string family(Offload o) const;  // "checksum", "segment", "rss", "vmq", ""
+  std::string family(Offload o) const;  // "checksum", "segment", "rss", "vmq", "uso", ""
 };
 // "best", "reference" or an implementation name: a name is used in every family that has a
 // record of that name, the best implementation elsewhere (a name no family has, or one that

@@ -103,7 +103,11 @@ class CostCli(unittest.TestCase):
         self.assertEqual(offs["lsov2"]["software_packets"],
                          n - sum(1 for l in lines if l.get("lsov2") == "not_applicable"))
         self.assertGreater(offs["lsov2"]["no_work_packets"], 0)
-        self.assertIn("not_measured", offs["uso"])
+        # USO: priced like LSOv2, over the UDP packets (and the unparsed ones, refused cheaply).
+        self.assertEqual(offs["uso"]["software_packets"],
+                         n - sum(1 for l in lines if l.get("uso") == "not_applicable"))
+        self.assertTrue(offs["uso"]["chosen"]["timed"])
+        self.assertNotIn("not_measured", offs["uso"])
 
     def test_nothing_to_software_costs_zero(self):
         clean = os.path.join(TMP, "v4v4.pcap")
