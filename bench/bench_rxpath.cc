@@ -82,97 +82,89 @@ std::unique_ptr<RssPipeline> pipeline_for(benchmark::State& state, const Toeplit
   return pipeline;
 }
 
-// One corpus per input, generated on first use and shared read-only by every thread and row.
-void bm_rxpath(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
+// What every rxpath row does around its pass: one corpus per input, generated on first use and
+// shared read-only by every thread and row; the row's own pipeline; the tallies the pass keeps
+// (packets per queue, bad checksums, unparsed frames) kept alive; the counters. `pass` is called
+// once per iteration as pass(corpus, pipeline, tally) and runs the receive path over the corpus.
+struct Tally {
+  std::array<uint64_t, 64> per_queue{};
+  uint64_t bad = 0, unparsed = 0;
+};
+
+template <class Pass>
+void time_passes(benchmark::State& state, bench::CorpusInput& in, const ToeplitzImpl& rss, Pass&& pass) {
   const Corpus& c = in.get();
   auto pipeline = pipeline_for(state, rss);
   if (!pipeline) return;
-  const size_t n = c.size();
-  std::array<uint64_t, 64> per_queue{};
-  uint64_t bad = 0, unparsed = 0;
+  Tally t;
   bench::timed_region_begins();
   for (auto _ : state) {
-    for (size_t i = 0; i < n; ++i) {
+    pass(c, *pipeline, t);
+    benchmark::DoNotOptimize(t.per_queue.data());
+    benchmark::DoNotOptimize(t.bad);
+    benchmark::DoNotOptimize(t.unparsed);
+  }
+  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(c.size()));
+  set_thread_counters(state, static_cast<double>(c.size()));
+}
+
+// Per packet: parse -> verify -> steer_one.
+void bm_rxpath(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
+  time_passes(state, in, rss, [&](const Corpus& c, RssPipeline& pipeline, Tally& t) {
+    for (size_t i = 0, n = c.size(); i < n; ++i) {
       const uint8_t* frame = c.data(i);
       NvgreLayout layout = parse_nvgre(frame, c[i].length);
-      if (!layout.ok()) ++unparsed;
+      if (!layout.ok()) ++t.unparsed;
       VerifyResult v = checksum_verify(frame, layout, csum);
-      bad += v.any_bad();
-      RssResult r = pipeline->steer_one(frame, layout);
-      ++per_queue[r.queue & 63];
+      t.bad += v.any_bad();
+      RssResult r = pipeline.steer_one(frame, layout);
+      ++t.per_queue[r.queue & 63];
     }
-    benchmark::DoNotOptimize(per_queue.data());
-    benchmark::DoNotOptimize(bad);
-    benchmark::DoNotOptimize(unparsed);
-  }
-  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
-  set_thread_counters(state, static_cast<double>(n));
+  });
 }
 
 // The burst row: per packet parse -> verify -> stage (burst_add), per burst the batched hash.
 void bm_rxpath_burst(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum,
                      const ToeplitzImpl& rss, size_t burst) {
-  const Corpus& c = in.get();
-  auto pipeline = pipeline_for(state, rss);
-  if (!pipeline) return;
-  const size_t n = c.size();
   std::vector<RssResult> steered(burst);
-  std::array<uint64_t, 64> per_queue{};
-  uint64_t bad = 0, unparsed = 0;
-  bench::timed_region_begins();
-  for (auto _ : state) {
+  time_passes(state, in, rss, [&](const Corpus& c, RssPipeline& pipeline, Tally& t) {
+    const size_t n = c.size();
     for (size_t first = 0; first < n; first += burst) {
       const size_t m = n - first < burst ? n - first : burst;
       for (size_t k = 0; k < m; ++k) {
         const uint8_t* frame = c.data(first + k);
         const NvgreLayout layout = parse_nvgre(frame, c[first + k].length);
-        unparsed += !layout.ok();
-        bad += checksum_verify(frame, layout, csum).any_bad();
-        pipeline->burst_add(frame, layout, &steered[k]);
+        t.unparsed += !layout.ok();
+        t.bad += checksum_verify(frame, layout, csum).any_bad();
+        pipeline.burst_add(frame, layout, &steered[k]);
       }
-      pipeline->burst_end();
-      for (size_t k = 0; k < m; ++k) ++per_queue[steered[k].queue & 63];
+      pipeline.burst_end();
+      for (size_t k = 0; k < m; ++k) ++t.per_queue[steered[k].queue & 63];
     }
-    benchmark::DoNotOptimize(per_queue.data());
-    benchmark::DoNotOptimize(bad);
-    benchmark::DoNotOptimize(unparsed);
-  }
-  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
-  set_thread_counters(state, static_cast<double>(n));
+  });
 }
 
 // The burst stage by stage (the earlier form of the burst row): every stage over the whole burst
 // before the next, so verify and steer come back to packets parsed up to 31 packets earlier.
 void bm_rxpath_burst_staged(benchmark::State& state, bench::CorpusInput& in, const ChecksumImpl& csum,
                             const ToeplitzImpl& rss, size_t burst) {
-  const Corpus& c = in.get();
-  auto pipeline = pipeline_for(state, rss);
-  if (!pipeline) return;
-  const size_t n = c.size();
   std::vector<NvgreLayout> layouts(burst);
   std::vector<RssResult> steered(burst);
-  std::array<uint64_t, 64> per_queue{};
-  uint64_t bad = 0, unparsed = 0;
-  bench::timed_region_begins();
-  for (auto _ : state) {
+  time_passes(state, in, rss, [&](const Corpus& c, RssPipeline& pipeline, Tally& t) {
+    const size_t n = c.size();
     for (size_t first = 0; first < n; first += burst) {
       const size_t m = n - first < burst ? n - first : burst;
       for (size_t k = 0; k < m; ++k) {
         // Constructed in place (not assigned from a temporary): copying a layout just written
         // field by field would load it wider than it was stored, which cannot be store-forwarded.
         ::new (static_cast<void*>(&layouts[k])) NvgreLayout(parse_nvgre(c.data(first + k), c[first + k].length));
-        unparsed += !layouts[k].ok();
+        t.unparsed += !layouts[k].ok();
       }
-      for (size_t k = 0; k < m; ++k) bad += checksum_verify(c.data(first + k), layouts[k], csum).any_bad();
-      pipeline->steer_layouts(c, first, m, layouts.data(), steered.data());
-      for (size_t k = 0; k < m; ++k) ++per_queue[steered[k].queue & 63];
+      for (size_t k = 0; k < m; ++k) t.bad += checksum_verify(c.data(first + k), layouts[k], csum).any_bad();
+      pipeline.steer_layouts(c, first, m, layouts.data(), steered.data());
+      for (size_t k = 0; k < m; ++k) ++t.per_queue[steered[k].queue & 63];
     }
-    benchmark::DoNotOptimize(per_queue.data());
-    benchmark::DoNotOptimize(bad);
-    benchmark::DoNotOptimize(unparsed);
-  }
-  bench::set_counters(state, static_cast<double>(c.total_bytes()), static_cast<double>(n));
-  set_thread_counters(state, static_cast<double>(n));
+  });
 }
 
 ImplInfo combo_info(const char* name, const ChecksumImpl& csum, const ToeplitzImpl& rss) {
