@@ -75,15 +75,20 @@ def median(path_samples, name, metric):
     return statistics.median(path_samples[name][metric])
 
 
-@pytest.fixture(scope="session")
-def golden_report(tmp_path_factory):
-    """`report` over the whole golden history folder, once per session."""
-    out = str(tmp_path_factory.mktemp("report"))
-    p = run_tool("report", HISTORY, "--out", out)
+def report_over(tmp_path_factory, folder, tag):
+    """`report` over `folder` into a fresh temporary folder: (out, summary.json, process)."""
+    out = str(tmp_path_factory.mktemp(tag))
+    p = run_tool("report", folder, "--out", out)
     assert p.returncode == 0, p.stderr
     with open(os.path.join(out, "summary.json")) as f:
         summary = json.load(f)
     return out, summary, p
+
+
+@pytest.fixture(scope="session")
+def golden_report(tmp_path_factory):
+    """`report` over the whole golden history folder, once per session."""
+    return report_over(tmp_path_factory, HISTORY, "report")
 
 
 def machine(summary, mc):

@@ -11,7 +11,7 @@ import statistics
 
 import pytest
 
-from conftest import HISTORY, REPORTS_DIR, raw_samples, run_tool
+from conftest import HISTORY, REPORTS_DIR, raw_samples, report_over, run_tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "golden", "cachelevels")
@@ -27,11 +27,7 @@ def fixture(mc):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    out = str(tmp_path_factory.mktemp("cachelevels"))
-    p = run_tool("report", FIXTURES, "--out", out)
-    assert p.returncode == 0, p.stderr
-    with open(os.path.join(out, "summary.json")) as f:
-        summary = json.load(f)
+    out, summary, _ = report_over(tmp_path_factory, FIXTURES, "cachelevels")
     return out, summary
 
 
