@@ -38,6 +38,13 @@ constexpr uint64_t kAvx512Bw = kCpuAVX512Core | kCpuBMI2;
 constexpr uint64_t kAvx2 = kCpuAVX | kCpuAVX2 | kCpuBMI2;
 #endif
 
+void set_packet_kernels(ChecksumImpl& r, const PacketKernels& k) {
+  r.fill_packet = k.fill;
+  r.verify_packet = k.verify;
+  r.fill_batch = k.fill_batch;
+  r.verify_batch = k.verify_batch;
+}
+
 std::vector<ChecksumImpl> make_registry() {
   RecordList<ChecksumImpl> list("checksum");
   constexpr auto impl = ImplKind::implementation;
@@ -106,8 +113,7 @@ std::vector<ChecksumImpl> make_registry() {
                             "AVX-512 one-pass packet checksums: the header region (<= 256 B) in masked zmm loads, "
                             "one masked vpmaddwd per checksum and register, payload by avx512",
                             sum_avx512);
-    rec.fill_packet = fill_onepass_avx512;
-    rec.verify_packet = verify_onepass_avx512;
+    set_packet_kernels(rec, {fill_onepass_avx512, verify_onepass_avx512});
   }
 #endif
   {
@@ -117,8 +123,7 @@ std::vector<ChecksumImpl> make_registry() {
                             "vectors, one dword-lane mask per checksum, payload by hwy",
                             hwy.sum);
     rec.info.unavailable_reason = hwy.info.unavailable_reason;
-    rec.fill_packet = fill_onepass_hwy;
-    rec.verify_packet = verify_onepass_hwy;
+    set_packet_kernels(rec, {fill_onepass_hwy, verify_onepass_hwy});
   }
   // Inline per-packet kernels (csum_inline.cc): the short ranges of a packet summed in line from
   // the parse's offsets (no call per header), long ranges by a bulk kernel. Ranked after the sum
@@ -132,10 +137,7 @@ std::vector<ChecksumImpl> make_registry() {
                             "with 64-bit carries from the parse's offsets, ranges below 256 B in one to four "
                             "zero-masked 64-byte loads (vpmaddwd), longer ranges by avx512",
                             sum_avx512);
-    rec.fill_packet = fill_inline_avx512;
-    rec.verify_packet = verify_inline_avx512;
-    rec.fill_batch = fill_batch_inline_avx512;
-    rec.verify_batch = verify_batch_inline_avx512;
+    set_packet_kernels(rec, kInlineAvx512Kernels);
   }
 #endif
   {
@@ -146,10 +148,7 @@ std::vector<ChecksumImpl> make_registry() {
                             "192 B summed in line with 64-bit carries; longer ranges by the best per-header sum "
                             "kernel this CPU runs",
                             sum_best);
-    rec.fill_packet = fill_inline_portable;
-    rec.verify_packet = verify_inline_portable;
-    rec.fill_batch = fill_batch_inline_portable;
-    rec.verify_batch = verify_batch_inline_portable;
+    set_packet_kernels(rec, kInlinePortableKernels);
   }
   int rank = 61;
   for (const auto& e : entries)

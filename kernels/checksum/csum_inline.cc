@@ -23,6 +23,7 @@
 
 #include "kernels/checksum/csum_internal.h"
 #include "kernels/checksum/offload.h"
+#include "kernels/checksum/onepass.h"
 #include "kernels/common/byteorder.h"
 
 namespace eb::csum {
@@ -58,15 +59,6 @@ uint32_t sum_best(const uint8_t* p, size_t n, uint32_t initial) {
   return best(p, n, initial);
 }
 
-uint8_t fill_inline_portable(uint8_t* frame, const NvgreLayout& L) {
-  return fill_inline<sum_best>(frame, L, best_per_header);
-}
-VerifyResult verify_inline_portable(const uint8_t* frame, const NvgreLayout& L) {
-  return verify_inline<sum_best>(frame, L, best_per_header);
-}
-size_t fill_batch_inline_portable(Corpus& c) { return fill_batch_inline<sum_best>(c, best_per_header); }
-size_t verify_batch_inline_portable(const Corpus& c, VerifyResult* out) {
-  return verify_batch_inline<sum_best>(c, out, best_per_header);
-}
+constinit const PacketKernels kInlinePortableKernels = packet_kernels<sum_best, best_per_header>();
 
 }  // namespace eb::csum

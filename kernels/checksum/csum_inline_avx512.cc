@@ -70,14 +70,7 @@ const ChecksumImpl& avx512_record() {
 
 }  // namespace
 
-uint8_t fill_inline_avx512(uint8_t* frame, const NvgreLayout& L) { return fill_inline<sum_avx512>(frame, L, avx512_record); }
-VerifyResult verify_inline_avx512(const uint8_t* frame, const NvgreLayout& L) {
-  return verify_inline<sum_avx512>(frame, L, avx512_record);
-}
-size_t fill_batch_inline_avx512(Corpus& c) { return fill_batch_inline<sum_avx512>(c, avx512_record); }
-size_t verify_batch_inline_avx512(const Corpus& c, VerifyResult* out) {
-  return verify_batch_inline<sum_avx512>(c, out, avx512_record);
-}
+constinit const PacketKernels kInlineAvx512Kernels = packet_kernels<sum_avx512, avx512_record>();
 
 }  // namespace eb::csum
 

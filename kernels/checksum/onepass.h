@@ -168,17 +168,23 @@ inline bool onepass_all_good(const NvgreLayout& L, unsigned good, VerifyResult& 
   return true;
 }
 
-// ---- Entry points (registry records onepass-avx512 and onepass-hwy) ------------------------
-// Inline per-packet kernels (csum_inline.cc).
-uint8_t fill_inline_avx512(uint8_t* frame, const NvgreLayout& L);
-VerifyResult verify_inline_avx512(const uint8_t* frame, const NvgreLayout& L);
-size_t fill_batch_inline_avx512(Corpus& corpus);
-size_t verify_batch_inline_avx512(const Corpus& corpus, VerifyResult* out);
-size_t fill_batch_inline_portable(Corpus& corpus);
-size_t verify_batch_inline_portable(const Corpus& corpus, VerifyResult* out);
-uint8_t fill_inline_portable(uint8_t* frame, const NvgreLayout& L);
-VerifyResult verify_inline_portable(const uint8_t* frame, const NvgreLayout& L);
-uint32_t sum_best(const uint8_t* p, size_t n, uint32_t initial);  // best_per_header()'s sum (csum_inline.cc)
+// ---- Entry points of the per-packet records ----------------------------------------------
+// A per-packet record's hooks (ChecksumImpl::fill_packet, verify_packet, fill_batch,
+// verify_batch) as one value; the batch hooks may be null (a loop of the per-packet ones).
+struct PacketKernels {
+  uint8_t (*fill)(uint8_t* frame, const NvgreLayout& L) = nullptr;
+  VerifyResult (*verify)(const uint8_t* frame, const NvgreLayout& L) = nullptr;
+  size_t (*fill_batch)(Corpus& corpus) = nullptr;
+  size_t (*verify_batch)(const Corpus& corpus, VerifyResult* out) = nullptr;
+};
+
+// Inline per-packet kernels (csum_inline.inc): records inline-avx512 (csum_inline_avx512.cc)
+// and inline (csum_inline.cc), whose bulk sum is sum_best: best_per_header()'s sum.
+extern const PacketKernels kInlineAvx512Kernels;
+extern const PacketKernels kInlinePortableKernels;
+uint32_t sum_best(const uint8_t* p, size_t n, uint32_t initial);
+
+// One-pass kernels: records onepass-avx512 and onepass-hwy.
 uint8_t fill_onepass_avx512(uint8_t* frame, const NvgreLayout& L);
 VerifyResult verify_onepass_avx512(const uint8_t* frame, const NvgreLayout& L);
 uint8_t fill_onepass_hwy(uint8_t* frame, const NvgreLayout& L);
