@@ -92,7 +92,6 @@ inline bool onepass_lanes(const NvgreLayout& L, const OnePassPlan& p, OnePassLan
   return true;
 }
 
-inline uint16_t onepass_bswap16(uint16_t v) { return static_cast<uint16_t>((v << 8) | (v >> 8)); }
 inline uint16_t ld_native16(const uint8_t* p) { return load_native<uint16_t>(p); }
 inline void st_native16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
 // Native ones-complement subtraction of a field (adding its complement).
@@ -106,13 +105,13 @@ inline void onepass_outside(const uint8_t* frame, const NvgreLayout& L, const On
   const uint32_t proto = L.l4 == L4Proto::tcp ? kIpProtoTCP : kIpProtoUDP;
   const uint32_t tail = p.l4_end > kOnePassRegion ? bulk(frame + kOnePassRegion, p.l4_end - kOnePassRegion, 0) : 0;
   extra[kSumOuterIp] = extra[kSumInnerIp] = 0;
-  extra[kSumL4] = onepass_bswap16(fold16(csum_add(tail, proto + (L.l4_len & 0xFFFF) + (L.l4_len >> 16))));
+  extra[kSumL4] = bswap16(fold16(csum_add(tail, proto + (L.l4_len & 0xFFFF) + (L.l4_len >> 16))));
   extra[kSumGre] = 0;
   if (L.gre_checksum_present) {
     uint32_t gre_tail = tail;
     if (p.outer_end != p.l4_end)
       gre_tail = p.outer_end > kOnePassRegion ? bulk(frame + kOnePassRegion, p.outer_end - kOnePassRegion, 0) : 0;
-    extra[kSumGre] = onepass_bswap16(fold16(gre_tail));
+    extra[kSumGre] = bswap16(fold16(gre_tail));
   }
 }
 
