@@ -256,13 +256,17 @@ RssResult RssPipeline::steer_one(const uint8_t* frame, const NvgreLayout& layout
     r.hash = impl_->hash(*key_, t, s.len);
     r.queue = queue_of(r.hash);
   }
+  steer_vmq(frame, layout, r);
+  return r;
+}
+
+void RssPipeline::steer_vmq(const uint8_t* frame, const NvgreLayout& L, RssResult& r) const {
   r.vmq_queue = cfg_.vmq_default_queue;
-  if (!vmq_.empty() && vmq_key_present(layout)) {
+  if (!vmq_.empty() && vmq_key_present(L)) {
     bool matched;
-    r.vmq_queue = vmq_lookup(frame + layout.inner_eth_offset, layout.vsid, &matched);
+    r.vmq_queue = vmq_lookup(frame + L.inner_eth_offset, L.vsid, &matched);
     if (matched) r.flags |= kRssVmqMatched;
   }
-  return r;
 }
 
 // Selects packet's tuple, fills what is known before the hash (type, flags, length, VMQ queue)
@@ -276,18 +280,13 @@ inline __attribute__((always_inline)) void RssPipeline::stage(const uint8_t* fra
   r.type = s.type;
   r.flags = s.flags;
   r.tuple_len = s.len;
-  r.vmq_queue = cfg_.vmq_default_queue;
   if (s.len) {
     const unsigned c = class_of(s.len);
     rss_copy_tuple(frame, s, w.tuples[c] + w.n[c] * s.len);
     w.dest[c][w.n[c]++] = &r;
   }
   ++w.staged;
-  if (!vmq_.empty() && vmq_key_present(L)) {
-    bool matched;
-    r.vmq_queue = vmq_lookup(frame + L.inner_eth_offset, L.vsid, &matched);
-    if (matched) r.flags |= kRssVmqMatched;
-  }
+  steer_vmq(frame, L, r);
 }
 
 // One hash_batch call per non-empty length class, then the indirection table.

@@ -148,6 +148,8 @@ class RssPipeline {
  private:
   RssPipeline() = default;
   void stage(const uint8_t* frame, const NvgreLayout& layout, RssResult& r);
+  // The VMQ part of a result: default queue, or the matching filter's queue and the flag.
+  void steer_vmq(const uint8_t* frame, const NvgreLayout& layout, RssResult& r) const;
   void flush_staged();
   enum class Ahead { nothing, frame, stored_layout };  // what steer_chunk prefetches
   template <Ahead kAhead, class LayoutOf>
