@@ -251,15 +251,15 @@ std::unique_ptr<SoftwarePath> SoftwarePath::create(Offload o, const Corpus& capt
       // One send per packet, its own payload as the MSS: the per-segment (per-datagram) work. A
       // packet the planner refuses (not a send it can segment) stays in the set and is timed
       // as the refusal it gets.
-      const bool udp = o == Offload::uso;
+      // The transport in the input (SegmentInput::l4) is what the planner segments.
+      const L4Proto l4 = o == Offload::uso ? L4Proto::udp : L4Proto::tcp;
       size_t arena = 0;
       for (size_t i = 0; i < pk.size(); ++i) {
-        SegmentInput in = udp ? make_uso_input(pk.data(i), pk[i].length, pk[i].layout, 1, uint32_t{65535})
-                              : SegmentInput{pk.data(i), pk[i].length, &pk[i].layout, 1, 65535};
-        SegmentPlan plan = udp ? plan_uso(in) : plan_segments(in);
+        SegmentInput in{pk.data(i), pk[i].length, &pk[i].layout, 1, 65535, l4};
+        SegmentPlan plan = plan_segments(in);
         if (plan.ok() || plan.error == SegmentError::mss_too_large) {
           in.mss = std::max<uint32_t>(plan.payload_len, 1);
-          plan = udp ? plan_uso(in) : plan_segments(in);
+          plan = plan_segments(in);
         }
         arena = std::max(arena, plan.ok() ? plan.arena_bytes : 0);
         st.sends.push_back(in);
